@@ -1,0 +1,1 @@
+"""The public ledger. Its models arrive with the ★3 registration work."""

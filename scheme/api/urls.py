@@ -1,0 +1,3 @@
+app_name = "scheme-api"
+
+urlpatterns: list = []
