@@ -5,7 +5,14 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+
+from .choices import Industry, Prefecture, SizeBand
+from .corporate_number import validate_corporate_number
 
 
 class UserManager(BaseUserManager["User"]):
@@ -65,3 +72,94 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name or self.email
+
+
+class Organisation(BaseModel):
+    """A legal entity (法人) known to the registry: a supplier, a procurer, a scheme body, or
+    several at once. Identified by its 法人番号; `parent` links the members of a corporate group,
+    so that a group can apply for a scope covering several legal entities."""
+
+    name = models.CharField(_("legal name"), max_length=200)
+    name_kana = models.CharField(_("name in kana"), max_length=200, blank=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    corporate_number = models.CharField(
+        _("corporate number (法人番号)"),
+        max_length=13,
+        unique=True,
+        validators=[validate_corporate_number],
+    )
+    prefecture = models.CharField(_("prefecture"), max_length=2, choices=Prefecture)
+    address = models.CharField(_("head-office address"), max_length=300)
+    industry = models.CharField(_("industry"), max_length=1, choices=Industry)
+    size_band = models.CharField(_("number of employees"), max_length=10, choices=SizeBand)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+    )
+
+    class Meta:
+        ordering = ["name_kana", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corporate_number__regex=r"^[1-9][0-9]{12}$"),
+                name="accounts_organisation_corporate_number_13_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="accounts_organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "ja").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Membership(BaseModel):
+    """A user's place in an organisation, with the roles they hold there.
+
+    admin: invites and removes members, grants roles; member: works on assessments;
+    executive: may sign the management declaration; procurer: uses the procurer tools.
+    """
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Organisation administrator")
+        MEMBER = "member", _("Member")
+        EXECUTIVE = "executive", _("Executive")
+        PROCURER = "procurer", _("Procurer")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_admin = models.BooleanField(_("organisation administrator"), default=False)
+    is_member = models.BooleanField(_("member"), default=True)
+    is_executive = models.BooleanField(_("executive"), default=False)
+    is_procurer = models.BooleanField(_("procurer"), default=False)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="accounts_membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+    @property
+    def roles(self) -> list[str]:
+        return [role for role in self.Role.values if getattr(self, f"is_{role}")]
