@@ -163,3 +163,104 @@ class Membership(BaseModel):
     @property
     def roles(self) -> list[str]:
         return [role for role in self.Role.values if getattr(self, f"is_{role}")]
+
+
+class Invitation(BaseModel):
+    """An organisation administrator's invitation of an e-mail address into the organisation.
+
+    Only the SHA-256 of the token is stored (the token itself is only in the e-mail). It grants
+    the listed membership roles when the person who signs in with that e-mail accepts it before
+    `expires_at`; it is used once (accepted or declined) or revoked when a new one replaces it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    roles = models.JSONField(_("roles to grant"), default=list)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(status="pending"),
+                name="accounts_invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a user, so that they can see and end their sessions.
+
+    Only a SHA-256 of the session key is kept. A session whose row is ended (`ended_at`) is
+    refused by accounts.middleware.SessionSecurityMiddleware at its next request, whatever the
+    session store still holds.
+    """
+
+    class EndReason(models.TextChoices):
+        LOGOUT = "logout", _("Signed out")
+        ENDED_BY_USER = "ended_by_user", _("Ended by the user")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        MFA_CHANGED = "mfa_changed", _("Two-factor authentication changed")
+        IDLE_TIMEOUT = "idle_timeout", _("Idle timeout")
+        ABSOLUTE_TIMEOUT = "absolute_timeout", _("Maximum session length reached")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="user_sessions"
+    )
+    session_key_hash = models.CharField(_("session key hash"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=20, choices=EndReason, blank=True
+    )
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
