@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.health import healthz
-from core.views import HomeView
+from core.views import AccessibilityView, DesignSystemView, HomeView
 
 api_v1 = [
     path("catalogue/", include("scheme.api.urls")),
@@ -16,6 +16,8 @@ api_v1 = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("design/", DesignSystemView.as_view(), name="design-system"),
+    path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
@@ -26,6 +28,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# 403/404 use Django's handlers with templates/403.html and 404.html; 500 renders without context.
+handler500 = "core.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
