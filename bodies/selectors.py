@@ -2,6 +2,8 @@
 apps call (`user_privileged_roles` for MFA enforcement, `advisor_is_qualified` and
 `designation_valid_for` for the ★3 and ★4 workflows)."""
 
+from __future__ import annotations
+
 import datetime
 import unicodedata
 from typing import Any
