@@ -288,3 +288,12 @@ LOGGING = {
 # ------------------------------------------------------------------------------------------------
 SCHEME_CURRENT_EDITION = env("SCHEME_CURRENT_EDITION", default="scs-2026-03")
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=True)
+# The public ledger (registry.ledger) signs its checkpoints with an Ed25519 key, given as the
+# base64 of its 32-byte seed (`manage.py ledger_keygen` prints a new one). The default is PUBLIC
+# and INSECURE: base64(SHA-256("INSECURE scs-registry development ledger signing key")), so anyone
+# can forge its signatures. It serves the trial run and the tests; production.py refuses it.
+LEDGER_INSECURE_DEV_SIGNING_KEY = "+fS781EeJh8Swjg8677GA3mvDyn1VnYCdI0BWc1OOoM="
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="") or LEDGER_INSECURE_DEV_SIGNING_KEY
+# The log's identity: the checkpoint origin line and the signing key's name. A new signing key
+# (without an overlap period) or a new ledger needs a new origin.
+LEDGER_ORIGIN = env("LEDGER_ORIGIN", default="registry.scs.example.jp/ledger")

@@ -1,9 +1,12 @@
 """Production: only tightens base.py. Refuses to start without its secrets (no defaults)."""
 
+import base64
+import binascii
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import LEDGER_INSECURE_DEV_SIGNING_KEY, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -27,6 +30,18 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEMO_DATA_ALLOWED = False
+# The ledger's checkpoint signing key: required, and never the public development key, with
+# which anyone could sign a forged history.
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="")
+try:
+    _ledger_seed = base64.b64decode(LEDGER_SIGNING_KEY, validate=True)
+except binascii.Error:
+    _ledger_seed = b""
+if len(_ledger_seed) != 32 or LEDGER_SIGNING_KEY == LEDGER_INSECURE_DEV_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "production settings need LEDGER_SIGNING_KEY: the base64 of a secret 32-byte Ed25519 "
+        "seed, not the development default. Generate one with: python manage.py ledger_keygen"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
