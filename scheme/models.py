@@ -172,8 +172,13 @@ class Subcategory(models.Model):
 class Item(models.Model):
     """要求事項: a requirement ("4-1-3") that applies at one or more levels.
 
-    In the interim edition items are numbered per level (★3 No.1–25, ★4 No.1–44); a ★4 item
-    that repeats a ★3 item unchanged points to it through `identical_to`.
+    In the interim edition items are numbered per level (★3 No.1–25, ★4 No.1–44); their codes
+    are "★3-01" … "★3-25" and "★4-01" … "★4-44" (the star keeps the two lists apart, the
+    zero-padded number sorts and reads the same in Japanese and English; scheme.loader
+    .interim_item_code). A ★4 item that repeats a ★3 item unchanged points to it through
+    `identical_to`. Such items have no Criterion rows: the interim source only counts them, and
+    `extra` keeps the interim facts (table rows, criteria counts, confidence, final_items and,
+    for an item dissolved or changed in the final edition, final_note / final_note_ja).
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")

@@ -9,10 +9,12 @@ only when missing (`get_or_create`), so tests can mix factories with the loaded 
     CriterionFactory(item=item, level=star3)
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import factory
+from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from scheme.models import (
@@ -24,6 +26,7 @@ from scheme.models import (
     Level,
     Subcategory,
 )
+from scheme.services import CatalogueLoadReport, catalogue_load_all
 
 _LEVEL_NAMES = {
     3: ("ベーシック", "Basic", 12),
@@ -165,3 +168,22 @@ class ItemCorrespondenceFactory(DjangoModelFactory[ItemCorrespondence]):
     confidence = ItemCorrespondence.Confidence.HIGH
     note_ja = ""
     note_en = ""
+
+
+@contextmanager
+def catalogue_loaded(django_db_blocker: Any) -> Iterator[CatalogueLoadReport]:
+    """The shipped catalogue (levels and both editions), loaded inside a transaction that is rolled
+    back at the end, for module-scoped fixtures (a load takes about half a second):
+
+        @pytest.fixture(scope="module")
+        def catalogue(django_db_setup, django_db_blocker):
+            with catalogue_loaded(django_db_blocker) as report:
+                yield report
+
+    Tests of the module use the `db` fixture as usual; their changes are rolled back to the
+    loaded state after each test, and nothing is left in the database after the module.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = catalogue_load_all()
+        yield report
+        transaction.set_rollback(True)
