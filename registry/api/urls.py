@@ -1,3 +1,9 @@
+from django.urls import path
+
+from .views import WizardRecommendApi
+
 app_name = "registry-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("wizard/", WizardRecommendApi.as_view(), name="wizard"),
+]
