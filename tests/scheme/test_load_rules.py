@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.contrib import admin
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import translation
 
 from core.exceptions import DomainError, TransitionNotAllowed
@@ -22,6 +24,7 @@ from scheme.models import (
     Criterion,
     Edition,
     Item,
+    ItemCorrespondence,
     Level,
     Subcategory,
 )
@@ -274,3 +277,50 @@ def test_every_problem_of_a_broken_file_is_listed(catalogue, db, tmp_path):
     ]
     assert "broken.yaml cannot be loaded:" in exc.value.message
     assert not Edition.objects.filter(code="scs-draft").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# The admin only shows the catalogue (the loader is the one way in) and runs the tamper check
+# ------------------------------------------------------------------------------------------------
+
+
+SCHEME_MODELS = [Level, Edition, Category, Subcategory, Item, Criterion, ItemCorrespondence]
+
+
+def test_the_admin_shows_the_catalogue_but_never_changes_it(catalogue, rf, admin_user):
+    request = rf.get("/admin/")
+    request.user = admin_user
+    final = Edition.objects.get(code=FINAL)
+    registered = {m for m in admin.site._registry if m._meta.app_label == "scheme"}
+    assert registered == set(SCHEME_MODELS)
+    for model in SCHEME_MODELS:
+        model_admin = admin.site._registry[model]
+        obj = model.objects.first()
+        assert model_admin.has_view_permission(request, obj)
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request, obj)
+        assert not model_admin.has_delete_permission(request, obj)
+    actions = admin.site._registry[Edition].get_actions(request)
+    assert list(actions) == ["verify_hashes"]
+    assert admin.site._registry[Edition].hash_verified(final) is True
+
+
+def test_the_admin_action_runs_the_tamper_check(catalogue, rf, admin_user):
+    final = Edition.objects.get(code=FINAL)
+    Criterion.objects.filter(edition=final, code="4-1-3-1").update(statement_en="Anything goes.")
+    request = rf.post("/admin/scheme/edition/")
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+
+    admin.site._registry[Edition].verify_hashes(request, Edition.objects.order_by("code"))
+
+    assert [(m.level_tag, str(m)) for m in request._messages] == [
+        ("success", f"{INTERIM}: the rows match the stored content hash."),
+        (
+            "error",
+            f"{FINAL}: the rows do NOT match the stored content hash; they were changed outside "
+            "the loader.",
+        ),
+    ]
+    assert admin.site._registry[Edition].hash_verified(final) is False
