@@ -5,7 +5,7 @@
 //   static/dist/fonts/noto-sans-jp.css        Noto Sans JP 400 + 700, unicode-range slices, woff2 only
 //   static/dist/fonts/files/*.woff2, LICENSE  the slices and the font's licence (OFL-1.1)
 //   static/dist/app.css                       our component CSS (static/src/*.css, in name order)
-//   static/dist/app.js                        our small script (static/src/app.js)
+//   static/dist/app.js, favicon.svg           our small script and the site icon (static/src)
 //
 // axe-core is not served: the browser tests read node_modules/axe-core/axe.min.js directly.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -115,16 +115,17 @@ function buildAppCss(tokens) {
   return sources.length;
 }
 
-function buildAppJs() {
+function buildAppJsAndIcon() {
   copyFileSync(join(SRC, "app.js"), join(DIST, "app.js"));
+  copyFileSync(join(SRC, "favicon.svg"), join(DIST, "favicon.svg"));
 }
 
 cleanDist();
 const tokens = buildTokens();
 const fontFiles = buildFonts();
 const cssFiles = buildAppCss(tokens);
-buildAppJs();
+buildAppJsAndIcon();
 console.log(
-  `build-assets: static/dist ready (tokens.css, ${cssFiles} CSS sources → app.css, app.js, ` +
+  `build-assets: static/dist ready (tokens.css, ${cssFiles} CSS sources → app.css, app.js, favicon, ` +
     `${fontFiles} font slices)`,
 );

@@ -25,12 +25,9 @@ STAR_LEVELS = frozenset({3, 4, 5})
 
 
 def _star_name(level: int) -> str:
-    names = {
-        3: pgettext("star level", "Basic"),
-        4: pgettext("star level", "Standard"),
-        5: pgettext("star level", "Advanced"),
-    }
-    return names[level]
+    """The scheme's name of a level (★3 Basic, ★4 Standard); ★5 has none yet."""
+    names = {3: pgettext("star level", "Basic"), 4: pgettext("star level", "Standard")}
+    return names.get(level, "")
 
 
 def _parse_star_level(level: object) -> int:
@@ -45,22 +42,29 @@ def _parse_star_level(level: object) -> int:
 
 
 @register.simple_tag
-def star_badge(level: object, *, show_name: bool = False) -> SafeString:
+def star_badge(level: object, *, show_name: bool = False, large: bool = False) -> SafeString:
     """A ★ badge ("★3", optionally "★3 Basic") whose accessible text is a full phrase.
 
     Screen readers pronounce "★3" poorly in Japanese ("黒星3"), so the glyphs are hidden from
     them and a translated phrase such as 「★3（Basic）」→「星3つ（Basic）」 is read instead.
     """
     number = _parse_star_level(level)
-    spoken = gettext("Star %(level)s (%(name)s)") % {"level": number, "name": _star_name(number)}
+    star_name = _star_name(number)
+    if star_name:
+        spoken = gettext("Star %(level)s (%(name)s)") % {"level": number, "name": star_name}
+    else:
+        spoken = gettext("Star %(level)s") % {"level": number}
     name = (
-        format_html(' <span class="badge__name">{}</span>', _star_name(number)) if show_name else ""
+        format_html(' <span class="badge__name">{}</span>', star_name)
+        if show_name and star_name
+        else ""
     )
     return format_html(
-        '<span class="badge badge--star{}">'
+        '<span class="badge badge--star{}{}">'
         '<span class="badge__star" aria-hidden="true">★{}{}</span>'
         '<span class="visually-hidden">{}</span></span>',
         number,
+        " badge--large" if large else "",
         number,
         name,
         spoken,
