@@ -12,6 +12,7 @@ from django.utils import translation
 
 from core.exceptions import DomainError, TransitionNotAllowed
 from core.models import AuditEvent
+from scheme.admin import EditionAdmin
 from scheme.loader import (
     CatalogueFileError,
     canonical_json,
@@ -295,14 +296,15 @@ def test_the_admin_shows_the_catalogue_but_never_changes_it(catalogue, rf, admin
     assert registered == set(SCHEME_MODELS)
     for model in SCHEME_MODELS:
         model_admin = admin.site._registry[model]
-        obj = model.objects.first()
+        obj = model._default_manager.first()
         assert model_admin.has_view_permission(request, obj)
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request, obj)
         assert not model_admin.has_delete_permission(request, obj)
-    actions = admin.site._registry[Edition].get_actions(request)
-    assert list(actions) == ["verify_hashes"]
-    assert admin.site._registry[Edition].hash_verified(final) is True
+    edition_admin = admin.site._registry[Edition]
+    assert isinstance(edition_admin, EditionAdmin)
+    assert list(edition_admin.get_actions(request)) == ["verify_hashes"]
+    assert edition_admin.hash_verified(final) is True
 
 
 def test_the_admin_action_runs_the_tamper_check(catalogue, rf, admin_user):
@@ -313,7 +315,9 @@ def test_the_admin_action_runs_the_tamper_check(catalogue, rf, admin_user):
     request.session = {}
     request._messages = FallbackStorage(request)
 
-    admin.site._registry[Edition].verify_hashes(request, Edition.objects.order_by("code"))
+    edition_admin = admin.site._registry[Edition]
+    assert isinstance(edition_admin, EditionAdmin)
+    edition_admin.verify_hashes(request, Edition.objects.order_by("code"))
 
     assert [(m.level_tag, str(m)) for m in request._messages] == [
         ("success", f"{INTERIM}: the rows match the stored content hash."),
@@ -323,4 +327,4 @@ def test_the_admin_action_runs_the_tamper_check(catalogue, rf, admin_user):
             "the loader.",
         ),
     ]
-    assert admin.site._registry[Edition].hash_verified(final) is False
+    assert edition_admin.hash_verified(final) is False
