@@ -5,14 +5,13 @@ There are no update or delete services: a correction is a new event that refers 
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.jp import cn as corporate_number
@@ -23,6 +22,7 @@ from core.services import audit_record
 from .ledger.canonical import CanonicalJSONError, canonicalize
 from .ledger.checkpoint import CheckpointError, TreeHead, open_checkpoint
 from .ledger.merkle import (
+    frontier_indexes,
     leaf_hash,
     prove_consistency,
     stored_hash_index,
@@ -150,41 +150,64 @@ def _lock(key: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-@transaction.atomic
-def ledger_append(*, event: Mapping[str, Any]) -> LedgerEntry:
-    """Append one public event to the ledger and return its entry.
-
-    `event` needs `type` (e.g. "cert.issued") and `v` (its schema version) and may carry only the
-    PUBLIC_FIELDS; the service adds `seq`, stores the RFC 8785 canonical bytes as the leaf and
-    writes the Merkle tree's new stored hashes in the same transaction. The caller's own service
-    records the business action in the audit trail; the ledger entry itself is the public record.
-    A signed checkpoint covers the entry only from the next `checkpoint_sign`.
-    """
-    snapshot = _validated_snapshot(event)
-    _lock(APPEND_LOCK)
-    last = LedgerEntry.objects.aggregate(last=Max("seq"))["last"]
-    seq = 0 if last is None else last + 1
+def _leaf(snapshot: dict[str, Any], seq: int) -> bytes:
     try:
         leaf = canonicalize({**snapshot, "seq": seq})
     except CanonicalJSONError as exc:
         raise DomainError(str(exc), code="ledger_event_invalid") from exc
     if len(leaf) > MAX_LEAF_BYTES:
         raise DomainError(_("The ledger event is too large."), code="ledger_event_too_large")
-    record_hash = leaf_hash(leaf)
-    hashes = stored_hashes_for_record(seq, record_hash, read_stored_hashes)
-    first = stored_hash_index(0, seq)
-    entry = LedgerEntry.objects.create(
-        seq=seq,
-        event_type=snapshot["type"],
-        registration_number=snapshot.get("registration_number") or snapshot.get("cert_id", ""),
-        corporate_number=snapshot.get("corporate_number", ""),
-        leaf=leaf,
-        leaf_hash=record_hash,
-    )
-    LedgerHash.objects.bulk_create(
-        [LedgerHash(index=first + i, hash=h) for i, h in enumerate(hashes)]
-    )
-    return entry
+    return leaf
+
+
+@transaction.atomic
+def ledger_append_many(*, events: Sequence[Mapping[str, Any]]) -> list[LedgerEntry]:
+    """Append public events to the ledger, in order, in one transaction; return their entries.
+
+    Each event needs `type` (e.g. "cert.issued") and `v` (its schema version) and may carry only
+    the PUBLIC_FIELDS; the service adds `seq`, stores the RFC 8785 canonical bytes as the leaf and
+    writes the Merkle tree's new stored hashes. Either all events are appended or none. The
+    caller's own service records the business action in the audit trail; the ledger entry itself
+    is the public record. A signed checkpoint covers the entries from the next checkpoint_sign.
+    """
+    snapshots = [_validated_snapshot(event) for event in events]
+    if not snapshots:
+        return []
+    _lock(APPEND_LOCK)
+    start = ledger_size()
+    # Appending reads only the frontier of the tree so far and hashes it writes itself, so one
+    # query up front serves the whole batch.
+    frontier = frontier_indexes(start)
+    known = dict(zip(frontier, read_stored_hashes(frontier), strict=True))
+    entries: list[LedgerEntry] = []
+    hash_rows: list[LedgerHash] = []
+    for seq, snapshot in enumerate(snapshots, start=start):
+        leaf = _leaf(snapshot, seq)
+        record_hash = leaf_hash(leaf)
+        hashes = stored_hashes_for_record(seq, record_hash, lambda idx: [known[i] for i in idx])
+        first = stored_hash_index(0, seq)
+        for offset, h in enumerate(hashes):
+            known[first + offset] = h
+            hash_rows.append(LedgerHash(index=first + offset, hash=h))
+        entries.append(
+            LedgerEntry(
+                seq=seq,
+                event_type=snapshot["type"],
+                registration_number=snapshot.get("registration_number")
+                or snapshot.get("cert_id", ""),
+                corporate_number=snapshot.get("corporate_number", ""),
+                leaf=leaf,
+                leaf_hash=record_hash,
+            )
+        )
+    created = LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+    LedgerHash.objects.bulk_create(hash_rows, batch_size=2000)
+    return created
+
+
+def ledger_append(*, event: Mapping[str, Any]) -> LedgerEntry:
+    """Append one public event to the ledger and return its entry (see ledger_append_many)."""
+    return ledger_append_many(events=[event])[0]
 
 
 def ledger_signer() -> Signer:

@@ -279,14 +279,24 @@ def _subtree_hash(lo: int, hi: int, hashes: list[bytes], pos: int) -> tuple[byte
     return h, pos + count
 
 
-def tree_hash(size: int, reader: HashReader) -> bytes:
-    """The root of the first `size` leaves, from at most ~log2(size) stored hashes."""
+def frontier_indexes(size: int) -> list[int]:
+    """The stored hashes of the complete subtrees that cover the first `size` leaves.
+
+    They are all a root computation needs, and all that appending more leaves will read of the
+    hashes stored so far (the rest of what they read, they write themselves).
+    """
     if size < 0:
         raise MerkleError("negative tree size")
-    if size == 0:
-        return EMPTY_ROOT
     need: list[int] = []
     _subtree_indexes(0, size, need)
+    return need
+
+
+def tree_hash(size: int, reader: HashReader) -> bytes:
+    """The root of the first `size` leaves, from at most ~log2(size) stored hashes."""
+    need = frontier_indexes(size)
+    if not need:
+        return EMPTY_ROOT
     hashes = _read(reader, need)
     root, pos = _subtree_hash(0, size, hashes, 0)
     if pos != len(hashes):

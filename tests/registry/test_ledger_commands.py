@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from registry import selectors, services
 from registry.ledger import merkle, note
@@ -199,7 +200,10 @@ def test_checkpoint_command_signs_once():
     call_command("ledger_checkpoint", stdout=StringIO())
     assert Checkpoint.objects.count() == 1
     tamper("DELETE FROM registry_ledgerentry WHERE seq = 2", [], "registry_ledgerentry")
-    with pytest.raises(CommandError, match="smaller than its last checkpoint"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="smaller than its last checkpoint"),
+    ):
         call_command("ledger_checkpoint", stdout=StringIO())
 
 

@@ -74,6 +74,32 @@ def test_append_assigns_seq_and_stores_the_canonical_leaf_and_its_hashes():
     assert stored == store.hashes
 
 
+def test_a_batch_stores_exactly_what_single_appends_store(django_assert_max_num_queries):
+    append(5)
+    # savepoint, lock, size, frontier, entries, hashes, release: independent of the batch size
+    with django_assert_max_num_queries(7):
+        batch = services.ledger_append_many(events=[issued(i) for i in range(5, 300)])
+    assert [e.seq for e in batch] == list(range(5, 300))
+    assert all(e.pk for e in batch)
+    leaves = [bytes(leaf) for leaf in LedgerEntry.objects.values_list("leaf", flat=True)]
+    store = merkle.MemoryHashStore()
+    for leaf in leaves:
+        store.append(merkle.leaf_hash(leaf))
+    stored = [bytes(h) for h in LedgerHash.objects.order_by("index").values_list("hash", flat=True)]
+    assert stored == store.hashes
+    assert json.loads(leaves[299]) == {**issued(299), "seq": 299}
+    assert selectors.ledger_audit().ok
+
+
+def test_a_batch_is_all_or_nothing():
+    append(2)
+    with pytest.raises(DomainError):
+        services.ledger_append_many(events=[issued(2), issued(3, email="x@example.jp")])
+    assert LedgerEntry.objects.count() == 2
+    assert LedgerHash.objects.count() == merkle.stored_hash_count(2)
+    assert services.ledger_append_many(events=[]) == []
+
+
 def test_cert_id_serves_as_the_look_up_key_when_there_is_no_registration_number():
     entry = services.ledger_append(
         event={"type": "cert.issued", "v": 1, "cert_id": "SCS4-000001", "star": 4}
