@@ -8,10 +8,12 @@ import datetime
 import unicodedata
 from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from core.models import AuditEvent
 from scheme.models import Level
 
 from .choices import ADVISOR_ROLE, DESIGNATED_ROLES, OPERATOR_ROLES
@@ -263,3 +265,12 @@ def advisor_list_for_review(*, status: str | None = None) -> QuerySet[AdvisorPro
     if status:
         advisors = advisors.filter(status=status)
     return advisors.order_by("display_name", "pk")
+
+
+def audit_trail_of(obj: models.Model) -> QuerySet[AuditEvent]:
+    """The audit events recorded for `obj`, newest first (shown to the staff who manage it)."""
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )

@@ -11,6 +11,7 @@ from core.views import AccessibilityView, DesignSystemView, HomeView
 api_v1 = [
     path("catalogue/", include("scheme.api.urls")),
     path("", include("registry.api.urls")),
+    path("", include("bodies.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("bodies.urls")),
     path("catalogue/", include("scheme.urls")),
     path("", include("registry.urls")),
     path("api/v1/", include(api_v1)),
