@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served by us: /api/docs/ works offline
     "django_htmx",
     "csp",
     "allauth",
@@ -248,6 +249,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs UI loads its assets from our static files (no CDN) and its init script from a
+    # separate URL (SpectacularSwaggerSplitView), so it runs under script-src 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge image from validator.swagger.io: the page must not call out to the internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a "status" field; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {"EditionStatusEnum": "scheme.models.Edition.Status"},
 }
 
 # ------------------------------------------------------------------------------------------------
