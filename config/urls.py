@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("bodies.urls")),
     path("catalogue/", include("scheme.urls")),
+    path("applications/", include("assessments.urls")),
     path("", include("registry.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -300,6 +300,11 @@ LOGGING = {
 # ------------------------------------------------------------------------------------------------
 SCHEME_CURRENT_EDITION = env("SCHEME_CURRENT_EDITION", default="scs-2026-03")
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=True)
+# Evidence files of an application (assessments.files): per file, per application, and the most
+# an Office document (a zip container) may expand to when opened (stops zip bombs).
+EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
+EVIDENCE_MAX_APPLICATION_SIZE = 200 * 1024 * 1024
+EVIDENCE_MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
 # The public ledger (registry.ledger) signs its checkpoints with an Ed25519 key, given as the
 # base64 of its 32-byte seed (`manage.py ledger_keygen` prints a new one). The default is PUBLIC
 # and INSECURE: base64(SHA-256("INSECURE scs-registry development ledger signing key")), so anyone

@@ -1,1 +1,0 @@
-"""Self-assessments and advisor reviews. Their models arrive with the ★3 work."""

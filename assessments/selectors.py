@@ -1,0 +1,596 @@
+"""Reads of the assessments app. Everything a user may see goes through the scoped selectors
+(`application_list_for`, `application_get_for`): applications outside the user's scope do not
+exist for them (404), whoever they are."""
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation
+from bodies.models import AdvisorProfile
+from bodies.selectors import advisor_directory, advisor_is_qualified
+from scheme.models import Category, Criterion, Edition, Item, Level
+
+from .models import (
+    AdvisorEngagement,
+    Answer,
+    AnswerSnapshot,
+    Application,
+    Approval,
+    CriterionReview,
+    Declaration,
+    EvidenceFile,
+    ReviewRound,
+)
+
+# ------------------------------------------------------------------------------------------------
+# Visibility
+# ------------------------------------------------------------------------------------------------
+
+
+def application_list_for(user: Any) -> QuerySet[Application]:
+    """The applications `user` may see: those of organisations where they are a member,
+    administrator or executive, and those they advise under an accepted engagement (only while
+    it lasts). Procurers and other advisors see none of them."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    member = Membership.objects.filter(
+        Q(is_member=True) | Q(is_admin=True) | Q(is_executive=True),
+        organisation_id=OuterRef("organisation_id"),
+        user_id=user.pk,
+    )
+    advisor = AdvisorEngagement.objects.filter(
+        application_id=OuterRef("pk"),
+        advisor__user_id=user.pk,
+        status=AdvisorEngagement.Status.ACCEPTED,
+    )
+    return (
+        Application.objects.filter(Exists(member) | Exists(advisor))
+        .select_related("organisation", "level", "edition")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_get_for(user: Any, pk: int) -> Application:
+    """The application `pk` if `user` may see it; Http404 otherwise (never a hint that it
+    exists)."""
+    application = application_list_for(user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def applications_of_organisations_for(user: Any) -> QuerySet[Application]:
+    """The applications of the user's own organisations (not those they advise)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    member = Membership.objects.filter(
+        Q(is_member=True) | Q(is_admin=True) | Q(is_executive=True),
+        organisation_id=OuterRef("organisation_id"),
+        user_id=user.pk,
+    )
+    return application_list_for(user).filter(Exists(member))
+
+
+def organisations_for_new_application(user: Any) -> QuerySet[Organisation]:
+    """Organisations for which `user` may start an application (member or administrator)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Exists(
+            Membership.objects.filter(
+                Q(is_member=True) | Q(is_admin=True),
+                organisation_id=OuterRef("pk"),
+                user_id=user.pk,
+            )
+        )
+    ).order_by("name")
+
+
+def scope_entities_in_order(application: Application) -> list[Organisation]:
+    """The legal entities an application covers: the applicant first, then the others by name."""
+    entities = list(application.covered_entities.order_by("name"))
+    return sorted(entities, key=lambda entity: entity.pk != application.organisation_id)
+
+
+def scope_entities_for(organisation: Organisation) -> list[Organisation]:
+    """The legal entities a scope of `organisation` may cover: itself and its subsidiaries (at
+    any depth of the corporate group)."""
+    entities = [organisation]
+    seen = {organisation.pk}
+    frontier = [organisation.pk]
+    while frontier:
+        children = list(
+            Organisation.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=seen)
+            .order_by("name")
+        )
+        entities.extend(children)
+        seen.update(child.pk for child in children)
+        frontier = [child.pk for child in children]
+    return entities
+
+
+# ------------------------------------------------------------------------------------------------
+# The catalogue as the application sees it
+# ------------------------------------------------------------------------------------------------
+
+
+def current_edition() -> Edition:
+    """The edition new applications are pinned to (settings.SCHEME_CURRENT_EDITION)."""
+    from django.conf import settings
+
+    return Edition.objects.get(code=settings.SCHEME_CURRENT_EDITION)
+
+
+def star3_level() -> Level:
+    return Level.objects.get(stars=3)
+
+
+def criteria_for(edition: Edition, level: Level) -> QuerySet[Criterion]:
+    """The criteria an applicant for `level` meets in `edition`: those of the items that apply
+    at the level, tagged with that level or a lower one (★3: the 81 ★3-tagged criteria of the
+    final edition; ★4: all 153). The same rule as scheme.exports."""
+    return (
+        Criterion.objects.filter(edition=edition, level__stars__lte=level.stars, item__levels=level)
+        .select_related("item__subcategory__category", "level")
+        .order_by("position")
+    )
+
+
+def answers_for(application: Application, *, category: Category | None = None) -> QuerySet[Answer]:
+    """The application's answers in catalogue order, with criterion, item and evidence."""
+    answers = Answer.objects.filter(application=application)
+    if category is not None:
+        answers = answers.filter(criterion__item__subcategory__category=category)
+    return (
+        answers.select_related(
+            "criterion__item__subcategory__category", "criterion__level", "updated_by"
+        )
+        .prefetch_related(
+            Prefetch("evidence_files", queryset=EvidenceFile.objects.order_by("original_name"))
+        )
+        .order_by("criterion__position")
+    )
+
+
+def answer_get(application: Application, criterion_code: str) -> Answer:
+    """The application's answer to the criterion with this code (Http404 when unknown)."""
+    answer = (
+        Answer.objects.select_related("criterion__item", "application")
+        .filter(application=application, criterion__code=criterion_code)
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
+def categories_for(application: Application) -> QuerySet[Category]:
+    """The categories of the pinned edition that contain at least one of the application's
+    criteria."""
+    return (
+        Category.objects.filter(
+            edition=application.edition,
+            subcategories__items__criteria__in=criteria_for(application.edition, application.level),
+        )
+        .distinct()
+        .order_by("position")
+    )
+
+
+@dataclass
+class ItemBlock:
+    """One item (要求事項) with the application's answers to its criteria, for the form."""
+
+    item: Item
+    answers: list[Answer] = field(default_factory=list)
+
+
+def item_blocks(answers: list[Answer]) -> list[ItemBlock]:
+    """Group answers (in catalogue order) by item."""
+    blocks: list[ItemBlock] = []
+    for answer in answers:
+        if not blocks or blocks[-1].item.pk != answer.criterion.item_id:
+            blocks.append(ItemBlock(item=answer.criterion.item))
+        blocks[-1].answers.append(answer)
+    return blocks
+
+
+# ------------------------------------------------------------------------------------------------
+# Progress and open points
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    """How far the answers of one category are."""
+
+    category: Category
+    total: int
+    complete: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 100
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress per category and overall (complete = answered, and justified when N/A)."""
+
+    categories: list[CategoryProgress]
+    total: int
+    complete: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 100
+
+
+def application_progress(application: Application) -> Progress:
+    """Count complete answers per category of the pinned edition."""
+    counts: dict[int, list[int]] = {}
+    categories: dict[int, Category] = {}
+    for answer in Answer.objects.filter(application=application).select_related(
+        "criterion__item__subcategory__category"
+    ):
+        category = answer.criterion.item.subcategory.category
+        categories[category.pk] = category
+        total_complete = counts.setdefault(category.pk, [0, 0])
+        total_complete[0] += 1
+        total_complete[1] += int(answer.is_complete)
+    rows = [
+        CategoryProgress(category=categories[pk], total=c[0], complete=c[1])
+        for pk, c in sorted(counts.items(), key=lambda kv: categories[kv[0]].position)
+    ]
+    return Progress(
+        categories=rows,
+        total=sum(r.total for r in rows),
+        complete=sum(r.complete for r in rows),
+    )
+
+
+@dataclass(frozen=True)
+class OpenPoint:
+    """Something that stops the application from going to review, with where to fix it."""
+
+    code: str
+    message: str
+    url: str
+    criterion: str = ""
+
+
+def criterion_url(application: Application, criterion: Criterion) -> str:
+    """The self-assessment page of the criterion's category, scrolled to the criterion."""
+    category = criterion.item.subcategory.category
+    base = reverse(
+        "assessments:assessment", kwargs={"pk": application.pk, "category": category.code}
+    )
+    return f"{base}#criterion-{criterion.code}"
+
+
+def application_open_points(application: Application) -> list[OpenPoint]:
+    """What is still missing before the self-assessment can go to the advisor: the scope,
+    an accepted advisor, every criterion answered and every "not applicable" justified."""
+    points: list[OpenPoint] = []
+    scope_url = reverse("assessments:scope", kwargs={"pk": application.pk})
+    if not application.infrastructure.strip():
+        points.append(
+            OpenPoint(
+                code="scope_infrastructure",
+                message=_("Describe the internet-connected IT infrastructure in scope."),
+                url=scope_url,
+            )
+        )
+    if not application.sites:
+        points.append(
+            OpenPoint(
+                code="scope_sites",
+                message=_("List at least one site in scope."),
+                url=scope_url,
+            )
+        )
+    if not AdvisorEngagement.objects.filter(
+        application=application, status=AdvisorEngagement.Status.ACCEPTED
+    ).exists():
+        points.append(
+            OpenPoint(
+                code="advisor",
+                message=_("Invite an advisor and wait until they accept."),
+                url=reverse("assessments:advisor-invite", kwargs={"pk": application.pk}),
+            )
+        )
+    for answer in Answer.objects.filter(application=application).select_related(
+        "criterion__item__subcategory__category"
+    ):
+        if not answer.is_answered:
+            points.append(
+                OpenPoint(
+                    code="unanswered",
+                    message=_("Criterion %(code)s is not answered yet.")
+                    % {"code": answer.criterion.code},
+                    url=criterion_url(application, answer.criterion),
+                    criterion=answer.criterion.code,
+                )
+            )
+        elif answer.needs_justification:
+            points.append(
+                OpenPoint(
+                    code="na_justification",
+                    message=_(
+                        "Criterion %(code)s is marked “not applicable” without a justification."
+                    )
+                    % {"code": answer.criterion.code},
+                    url=criterion_url(application, answer.criterion),
+                    criterion=answer.criterion.code,
+                )
+            )
+    return points
+
+
+def answer_status_counts(application: Application) -> dict[str, int]:
+    """How many answers have each status ("" = not answered), for the declaration summary."""
+    counts = dict.fromkeys(["", *Answer.Status.values], 0)
+    for status in Answer.objects.filter(application=application).values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
+# Evidence
+# ------------------------------------------------------------------------------------------------
+
+
+def evidence_for(application: Application) -> QuerySet[EvidenceFile]:
+    """The application's evidence files with the criteria each supports."""
+    return (
+        EvidenceFile.objects.filter(application=application)
+        .select_related("uploaded_by")
+        .prefetch_related("answers__criterion")
+        .order_by("original_name", "pk")
+    )
+
+
+def evidence_get(application: Application, pk: int) -> EvidenceFile:
+    """An evidence file of this (already visible) application; Http404 for any other."""
+    evidence = EvidenceFile.objects.filter(application=application, pk=pk).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def evidence_total_size(application: Application) -> int:
+    return sum(EvidenceFile.objects.filter(application=application).values_list("size", flat=True))
+
+
+# ------------------------------------------------------------------------------------------------
+# Advisors and engagements
+# ------------------------------------------------------------------------------------------------
+
+
+def open_engagement(application: Application) -> AdvisorEngagement | None:
+    """The invited or accepted engagement of the application, if any."""
+    return (
+        AdvisorEngagement.objects.select_related("advisor__user")
+        .filter(
+            application=application,
+            status__in=[AdvisorEngagement.Status.INVITED, AdvisorEngagement.Status.ACCEPTED],
+        )
+        .first()
+    )
+
+
+def accepted_engagement(application: Application) -> AdvisorEngagement | None:
+    return (
+        AdvisorEngagement.objects.select_related("advisor__user")
+        .filter(application=application, status=AdvisorEngagement.Status.ACCEPTED)
+        .first()
+    )
+
+
+def internal_advisors_for(application: Application) -> list[AdvisorProfile]:
+    """Members of the applicant who hold an active advisor profile for internal work and a
+    qualification valid today."""
+    today = timezone.localdate()
+    profiles = (
+        AdvisorProfile.objects.filter(
+            user__memberships__organisation_id=application.organisation_id,
+            status=AdvisorProfile.Status.ACTIVE,
+            user__is_active=True,
+        )
+        .exclude(mode=AdvisorProfile.Mode.EXTERNAL)
+        .select_related("user")
+        .distinct()
+        .order_by("display_name")
+    )
+    return [profile for profile in profiles if advisor_is_qualified(profile, on=today)]
+
+
+def external_advisors(
+    *, q: str = "", prefecture: str | None = None, language: str | None = None
+) -> QuerySet[AdvisorProfile]:
+    """The public advisor directory (external advisors), searched."""
+    return advisor_directory(q=q, prefecture=prefecture, language=language, mode="external")
+
+
+def engagement_inbox_for(user: Any) -> QuerySet[AdvisorEngagement]:
+    """The engagements addressed to `user` as an advisor, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return AdvisorEngagement.objects.none()
+    return (
+        AdvisorEngagement.objects.filter(advisor__user_id=user.pk)
+        .select_related("application__organisation", "application__level", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def engagement_get_for_advisor(user: Any, pk: int) -> AdvisorEngagement:
+    """An engagement addressed to `user` (Http404 for anybody else's)."""
+    engagement = engagement_inbox_for(user).filter(pk=pk).first()
+    if engagement is None:
+        raise Http404
+    return engagement
+
+
+def engagements_of(application: Application) -> QuerySet[AdvisorEngagement]:
+    return (
+        AdvisorEngagement.objects.filter(application=application)
+        .select_related("advisor__user", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Review rounds
+# ------------------------------------------------------------------------------------------------
+
+
+def open_round(application: Application) -> ReviewRound | None:
+    return (
+        ReviewRound.objects.select_related("engagement__advisor")
+        .filter(application=application, decision="")
+        .first()
+    )
+
+
+def rounds_of(application: Application) -> QuerySet[ReviewRound]:
+    return (
+        ReviewRound.objects.filter(application=application)
+        .select_related("engagement__advisor", "decided_by")
+        .order_by("-number")
+    )
+
+
+def last_decided_round(application: Application) -> ReviewRound | None:
+    return rounds_of(application).exclude(decision="").first()
+
+
+def criterion_reviews_of(review_round: ReviewRound) -> dict[int, CriterionReview]:
+    """The round's verdicts by criterion id."""
+    return {
+        review.criterion_id: review for review in CriterionReview.objects.filter(round=review_round)
+    }
+
+
+def requested_changes(application: Application) -> dict[int, CriterionReview]:
+    """What the advisor asked in the last round that returned the application (criterion id →
+    the needs-work review with its comment); empty unless the application is returned."""
+    if application.status != Application.Status.RETURNED:
+        return {}
+    last = last_decided_round(application)
+    if last is None or last.decision != ReviewRound.Decision.RETURNED:
+        return {}
+    return {
+        review.criterion_id: review
+        for review in CriterionReview.objects.filter(
+            round=last, verdict=CriterionReview.Verdict.NEEDS_WORK
+        ).select_related("criterion")
+    }
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """What changed in one answer between the previous round and this one."""
+
+    status_before: str
+    status_after: str
+    description_diff: list[tuple[str, str]]
+    justification_changed: bool
+    evidence_added: list[dict[str, Any]]
+    evidence_removed: list[dict[str, Any]]
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_before != self.status_after
+
+    @property
+    def description_changed(self) -> bool:
+        return any(kind != "same" for kind, _text in self.description_diff)
+
+    @property
+    def has_changes(self) -> bool:
+        return (
+            self.status_changed
+            or self.description_changed
+            or self.justification_changed
+            or bool(self.evidence_added or self.evidence_removed)
+        )
+
+
+def _text_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """A line diff as (kind, text) pairs: kind is "same", "removed" or "added"."""
+    rows: list[tuple[str, str]] = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "  ":
+            rows.append(("same", text))
+        elif tag == "- ":
+            rows.append(("removed", text))
+        elif tag == "+ ":
+            rows.append(("added", text))
+    return rows
+
+
+def _snapshot_diff(before: AnswerSnapshot | None, after: AnswerSnapshot) -> CriterionChange:
+    old_evidence = {e["sha256"] + str(e["id"]): e for e in (before.evidence if before else [])}
+    new_evidence = {e["sha256"] + str(e["id"]): e for e in after.evidence}
+    return CriterionChange(
+        status_before=before.status if before else "",
+        status_after=after.status,
+        description_diff=_text_diff(before.description if before else "", after.description),
+        justification_changed=(before.na_justification if before else "") != after.na_justification,
+        evidence_added=[new_evidence[k] for k in new_evidence.keys() - old_evidence.keys()],
+        evidence_removed=[old_evidence[k] for k in old_evidence.keys() - new_evidence.keys()],
+    )
+
+
+def round_changes(review_round: ReviewRound) -> dict[int, CriterionChange] | None:
+    """Per criterion id, what changed since the previous round (None in round 1)."""
+    previous = ReviewRound.objects.filter(
+        application_id=review_round.application_id, number=review_round.number - 1
+    ).first()
+    if previous is None:
+        return None
+    before = {s.criterion_id: s for s in AnswerSnapshot.objects.filter(round=previous)}
+    return {
+        snapshot.criterion_id: _snapshot_diff(before.get(snapshot.criterion_id), snapshot)
+        for snapshot in AnswerSnapshot.objects.filter(round=review_round)
+    }
+
+
+def previous_round_reviews(review_round: ReviewRound) -> dict[int, CriterionReview]:
+    """The verdicts of the round before `review_round` (what the advisor asked last time)."""
+    previous = ReviewRound.objects.filter(
+        application_id=review_round.application_id, number=review_round.number - 1
+    ).first()
+    return criterion_reviews_of(previous) if previous else {}
+
+
+# ------------------------------------------------------------------------------------------------
+# Approval and declaration
+# ------------------------------------------------------------------------------------------------
+
+
+def latest_approval(application: Application) -> Approval | None:
+    return (
+        Approval.objects.filter(application=application)
+        .select_related("advisor")
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
+def latest_declaration(application: Application) -> Declaration | None:
+    return (
+        Declaration.objects.filter(application=application)
+        .select_related("signed_by", "approval")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
