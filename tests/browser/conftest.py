@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,19 +91,27 @@ class OpenedPage:
 def open_page(browser: Browser, site_url: str) -> Iterator[Callable[..., OpenedPage]]:
     """Open a path in a fresh browser context: `open_page("/", width=375, language="en")`.
 
+    Pass `session=` a session key (e.g. from `Client.force_login`) to browse signed in.
+
     The language is chosen the way a returning visitor's is, through the `django_language`
     cookie; the browser locale matches so that Accept-Language does not contradict it.
     Console errors (CSP violations, failed requests, script errors) are collected.
     """
     contexts: list[BrowserContext] = []
 
-    def _open(path: str, *, width: int = DESKTOP, language: str = "ja") -> OpenedPage:
+    def _open(
+        path: str, *, width: int = DESKTOP, language: str = "ja", session: str | None = None
+    ) -> OpenedPage:
         context = browser.new_context(
             viewport={"width": width, "height": 900},
             locale="ja-JP" if language == "ja" else "en-GB",
         )
         contexts.append(context)
         context.add_cookies([{"name": "django_language", "value": language, "url": site_url}])
+        if session is not None:
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site_url}]
+            )
         page = context.new_page()
         opened = OpenedPage(page=page, response=None)
 

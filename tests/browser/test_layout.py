@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import assert_no_serious_a11y_violations
@@ -139,3 +142,33 @@ def test_not_found_page_is_designed_and_accessible(
     assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE
     assert_no_serious_a11y_violations(page)
     screenshot(page)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [DESKTOP, MOBILE])
+def test_signed_in_header(
+    open_page: Callable[..., OpenedPage],
+    screenshot: Callable[..., Path],
+    site_url: str,
+    width: int,
+) -> None:
+    user = get_user_model().objects.create_user(
+        email="hanako@example.jp", password="a long enough password", name="山田 花子"
+    )
+    client = Client()
+    client.force_login(user)
+    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    opened = open_page("/", width=width, session=session_cookie)
+    page = opened.page
+    if width == MOBILE:
+        page.locator("[data-menu-toggle]").click()
+    expect(page.locator(".account-menu__user")).to_contain_text("山田 花子")
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_serious_a11y_violations(page)
+    screenshot(page)
+
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("link", name="ログイン").first).to_be_attached()
