@@ -6,7 +6,7 @@ PG_URL  ?= postgres://portal:portal@127.0.0.1:5432/portal
 REDIS   ?= redis://127.0.0.1:6379
 TEST_ENV = DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/2 CELERY_BROKER_URL=$(REDIS)/0 \
            CELERY_RESULT_BACKEND=$(REDIS)/1
-APPS    := core accounts bodies scheme assessments certification registry
+APPS    := core accounts bodies notifications scheme assessments certification registry
 
 .PHONY: run test check bench assets install messages compilemessages clean
 

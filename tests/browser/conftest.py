@@ -47,6 +47,14 @@ WIDTHS = (DESKTOP, MOBILE)
 LANGUAGES = ("ja", "en")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in tests/browser carries the `browser` marker (`-m "not browser"` skips them)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _front_end_built() -> None:
     missing = [name for name in REQUIRED_ASSETS if not (DIST / name).exists()]
