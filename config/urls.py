@@ -12,6 +12,7 @@ api_v1 = [
     path("catalogue/", include("scheme.api.urls")),
     path("", include("registry.api.urls")),
     path("", include("bodies.api.urls")),
+    path("", include("certification.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,7 +22,11 @@ urlpatterns = [
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # Before accounts: /organisations/<法人番号>/ is the public page, /organisations/<pk>/ the
+    # members' page.
+    path("", include("certification.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("bodies.urls")),
     path("catalogue/", include("scheme.urls")),
     path("applications/", include("assessments.urls")),

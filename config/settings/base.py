@@ -8,6 +8,7 @@ Every variable read here is listed in .env.example.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,7 @@ LOCAL_APPS = [
     "scheme",
     "assessments",
     "certification",
+    "notifications",
     "registry",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -283,6 +285,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Each periodic job is idempotent (safe to run twice); the lifecycle work adds its sweeps here.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# certification: the nightly lifecycle sweep and the reminders (times in Asia/Tokyo), and the
+# notifications outbox (e-mails whose own task was lost, e.g. with a crashed worker).
+CELERY_BEAT_SCHEDULE |= {
+    "certification.expire-lapsed": {
+        "task": "certification.tasks.expire_lapsed_registrations",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "certification.renewal-reminders": {
+        "task": "certification.tasks.send_renewal_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "certification.review-nudges": {
+        "task": "certification.tasks.send_review_nudges",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    "notifications.deliver-pending": {
+        "task": "notifications.tasks.deliver_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # ------------------------------------------------------------------------------------------------
 # Logging
@@ -314,3 +336,13 @@ LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="") or LEDGER_INSECURE_DE
 # The log's identity: the checkpoint origin line and the signing key's name. A new signing key
 # (without an overlap period) or a new ledger needs a new origin.
 LEDGER_ORIGIN = env("LEDGER_ORIGIN", default="registry.scs.example.jp/ledger")
+# Registrations (certification): renewal reminders are sent this many days from the end of a
+# registration's validity (negative: before it ends; positive: after it lapsed), each once, in
+# windows (a missed day catches up with the reminder then due). Reviews waiting longer than the
+# nudge period remind the advisor or the registration staff, once per period; the registration
+# body's queue highlights submissions older than its SLA.
+CERTIFICATION_RENEWAL_REMINDER_OFFSETS = [-90, -60, -30, -7, 7]
+CERTIFICATION_REMINDER_LATE_WINDOW_DAYS = 30
+CERTIFICATION_REVIEW_NUDGE_AFTER_DAYS = 7
+CERTIFICATION_REGISTRATION_SLA_DAYS = 10
+CERTIFICATION_SWEEP_BATCH_SIZE = 500

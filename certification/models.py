@@ -1,1 +1,0 @@
-"""Evaluations and registrations. Their models arrive with the ★3 and ★4 work."""

@@ -1,0 +1,155 @@
+"""Who is told what about submissions and registrations, through notifications.notify.
+
+Each function records the notices in the caller's transaction (the e-mails leave after commit),
+in each recipient's language, with a link to the page concerned. Templates are
+certification/email/<name>.txt (plain), .html and <name>_subject.txt.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import Application
+from assessments.selectors import latest_approval
+from notifications.models import Kind
+from notifications.services import notify_many
+
+from ..models import Registration, RegistrationDecision
+from ..selectors import applicant_people, holder_members, registration_staff
+
+
+def _send(
+    users: Iterable[User],
+    *,
+    name: str,
+    kind: str,
+    url: str,
+    context: dict[str, Any],
+    key: str | None = None,
+) -> int:
+    return len(
+        notify_many(
+            users=users,
+            kind=kind,
+            subject_template=f"certification/email/{name}_subject.txt",
+            body_template=f"certification/email/{name}.txt",
+            context=context,
+            url=url,
+            key=key,
+        )
+    )
+
+
+def _applicant_and_advisor(application: Application) -> list[User]:
+    users = list(applicant_people(application))
+    approval = latest_approval(application)
+    if approval is not None and approval.advisor.user.is_active:
+        users.append(approval.advisor.user)
+    return users
+
+
+def application_submitted(application: Application) -> None:
+    """Tell the registration staff that a submission waits, and the applicant that it arrived."""
+    review = reverse("certification:submission", kwargs={"pk": application.pk})
+    context = {"application": application, "organisation": application.organisation}
+    _send(
+        registration_staff(),
+        name="application_submitted_staff",
+        kind=Kind.WORK_ITEM,
+        url=review,
+        context=context,
+    )
+    _send(
+        applicant_people(application),
+        name="application_submitted",
+        kind=Kind.REGISTRATION_DECISION,
+        url=application.get_absolute_url(),
+        context=context,
+    )
+
+
+def application_decided(application: Application, decision: RegistrationDecision) -> None:
+    """Tell the applicant (and the advisor who approved) what the registration body decided."""
+    registration = decision.registration
+    url = (
+        reverse("certification:holder-detail", kwargs={"number": registration.number})
+        if registration is not None
+        else application.get_absolute_url()
+    )
+    _send(
+        _applicant_and_advisor(application),
+        name=f"application_{decision.outcome}",
+        kind=Kind.REGISTRATION_DECISION,
+        url=url,
+        context={
+            "application": application,
+            "organisation": application.organisation,
+            "decision": decision,
+            "registration": registration,
+            "verify_url": (
+                reverse("certification:verify", kwargs={"number": registration.number})
+                if registration is not None
+                else ""
+            ),
+        },
+    )
+
+
+def registration_status_changed(
+    registration: Registration, *, kind: str, key: str | None = None
+) -> int:
+    """Tell the holder's people that their registration was suspended, reinstated, revoked,
+    withdrawn or has expired (a legal notice: it cannot be switched off)."""
+    return _send(
+        holder_members(registration),
+        name="registration_status",
+        kind=Kind.REGISTRATION_STATUS,
+        url=reverse("certification:holder-detail", kwargs={"number": registration.number}),
+        context={"registration": registration, "event_kind": kind},
+        key=key,
+    )
+
+
+def renewal_reminder(
+    registration: Registration, users: Iterable[User], *, offset: int, key: str
+) -> int:
+    """Remind the holder's people that the registration ends (or ended) and how to renew."""
+    return _send(
+        users,
+        name="renewal_reminder",
+        kind=Kind.RENEWAL_REMINDER,
+        url=reverse("certification:holder-detail", kwargs={"number": registration.number}),
+        context={
+            "registration": registration,
+            "offset": offset,
+            "days_left": -offset,
+            "days_since": offset,
+        },
+        key=key,
+    )
+
+
+def review_nudge(
+    application: Application,
+    users: Iterable[User],
+    *,
+    name: str,
+    url: str,
+    days: int,
+    key: str,
+) -> int:
+    """Remind an advisor or the registration staff that a review has waited `days` days."""
+    return _send(
+        users,
+        name=name,
+        kind=Kind.REVIEW_NUDGE,
+        url=url,
+        context={
+            "application": application,
+            "organisation": application.organisation,
+            "days": days,
+        },
+        key=key,
+    )
