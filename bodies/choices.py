@@ -58,5 +58,7 @@ STAFF_ROLES_FOR_BODY_ROLE: Mapping[str, tuple[str, ...]] = {
     BodyRole.TRAINING: (StaffRole.TRAINER,),
 }
 
-# The name under which an active advisor appears in `user_privileged_roles`.
+# The names under which an active advisor, and an administrator of a scheme body's organisation
+# (who grants its staff roles), appear in `user_privileged_roles`.
 ADVISOR_ROLE = "advisor"
+BODY_ADMIN_ROLE = "scheme_body_admin"

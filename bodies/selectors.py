@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from core.models import AuditEvent
 from scheme.models import Level
 
-from .choices import ADVISOR_ROLE, DESIGNATED_ROLES, OPERATOR_ROLES
+from .choices import ADVISOR_ROLE, BODY_ADMIN_ROLE, DESIGNATED_ROLES, OPERATOR_ROLES
 from .models import (
     AdvisorArea,
     AdvisorIndustry,
@@ -33,13 +33,19 @@ from .permissions import accreditation_bodies_of
 
 
 def user_privileged_roles(user: Any) -> list[str]:
-    """The privileged roles `user` holds: each active body-staff role, and "advisor" for an
-    active advisor profile. Any of them makes MFA mandatory (ACCOUNTS_PRIVILEGED_ROLE_CHECKS)."""
+    """The privileged roles `user` holds: each active body-staff role, "scheme_body_admin" for an
+    administrator of a scheme body's organisation (they grant the staff roles, so a stolen
+    password must not be enough to hand them out), and "advisor" for an active advisor profile.
+    Any of them makes MFA mandatory (settings.ACCOUNTS_PRIVILEGED_ROLE_CHECKS)."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return []
     roles: list[str] = sorted(
         set(BodyStaff.objects.filter(user_id=user.pk, active=True).values_list("role", flat=True))
     )
+    if SchemeBody.objects.filter(
+        organisation__memberships__user_id=user.pk, organisation__memberships__is_admin=True
+    ).exists():
+        roles.append(BODY_ADMIN_ROLE)
     if AdvisorProfile.objects.filter(user_id=user.pk, status=AdvisorProfile.Status.ACTIVE).exists():
         roles.append(ADVISOR_ROLE)
     return roles

@@ -136,8 +136,15 @@ def test_privileged_roles_list_every_active_staff_role_and_advisor():
     assert user_privileged_roles(user) == ["decision_maker", "evaluator"]
 
 
-def test_privileged_roles_take_two_queries(django_assert_num_queries):
+def test_administrators_of_a_scheme_body_are_privileged(body, admin, member):
+    assert user_privileged_roles(admin) == ["scheme_body_admin"]
+    assert user_privileged_roles(member) == []
+    supplier_admin = MembershipFactory.create(is_admin=True).user
+    assert user_privileged_roles(supplier_admin) == []
+
+
+def test_privileged_roles_take_three_queries(django_assert_num_queries):
     user = UserFactory.create()
     BodyStaffFactory.create(user=user, role=StaffRole.EVALUATOR)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         user_privileged_roles(user)
