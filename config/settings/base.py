@@ -5,6 +5,8 @@ production.py requires the real services and secrets and refuses to start withou
 Every variable read here is listed in .env.example.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -69,7 +71,10 @@ LOCAL_APPS = [
     "notifications",
     "registry",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# accounts comes before allauth so that its templates (account/, mfa/, allauth/layouts/) win.
+INSTALLED_APPS = (
+    DJANGO_APPS + ["accounts"] + THIRD_PARTY_APPS + [a for a in LOCAL_APPS if a != "accounts"]
+)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -84,6 +89,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: end expired or revoked sessions first, then apply the user's
+    # language (after LocaleMiddleware), then require MFA of privileged users.
+    "accounts.middleware.SessionSecurityMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.MFAEnforcementMiddleware",
 ]
 
 TEMPLATES = [
@@ -143,8 +153,9 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        # 12 characters for everyone, 15 for privileged users (ASVS 6.2.1).
+        "NAME": "accounts.password_validation.RoleAwareMinimumLengthValidator",
+        "OPTIONS": {"min_length": 12, "privileged_min_length": 15},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -159,6 +170,76 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password, e-mail and MFA changes are mailed to the user
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never skips the login (and its MFA stage)
+# Lockouts always expire: 5 failed logins per address within 5 minutes lock that address for
+# the rest of the window (never permanently, so nobody can lock a user out for good), plus a
+# per-IP ceiling. The counters live in the shared cache (Redis), so every web process agrees.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
+MFA_TOTP_ISSUER = "SCS Registry"
+# 0: a code is valid for its own 30-second step only (ASVS 6.5.5); phones keep network time,
+# and a user who misses the boundary simply types the next code. Replay inside the step is
+# refused through the shared cache.
+MFA_TOTP_TOLERANCE = 0
+MFA_TRUST_ENABLED = False  # no "trust this browser": privileged sessions always pass MFA
+# TOTP seeds and recovery-code seeds are encrypted at rest (Fernet). Comma-separated keys,
+# newest first, allow rotation. Development derives a key from SECRET_KEY; production.py
+# requires DJANGO_FIELD_ENCRYPTION_KEY.
+FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="") or (
+    base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest())
+).decode()
+# Dotted paths of callables (user) -> list[str] naming the privileged roles a user holds; any
+# role makes MFA mandatory and tightens session timeouts and the password length.
+ACCOUNTS_PRIVILEGED_ROLE_CHECKS = ["bodies.selectors.user_privileged_roles"]
+ACCOUNTS_INVITATION_VALIDITY_DAYS = 7
+# Pages open to everybody (regular expressions on the path): privileged users reach them even
+# before passing MFA. Apps adding public pages add their paths here.
+ACCOUNTS_PUBLIC_PATHS = [
+    r"^/$",
+    r"^/static/",
+    r"^/i18n/",
+    r"^/healthz/$",
+    r"^/catalogue/",
+    r"^/wizard/",
+    r"^/design/",
+    r"^/api/v1/catalogue/",
+    r"^/api/v1/wizard/",
+    r"^/api/schema/",
+    r"^/api/docs/",
+    # bodies: the public directories of scheme bodies and advisors (not /manage/, /me/, /review/)
+    r"^/bodies/$",
+    r"^/bodies/[1-9][0-9]{12}/$",
+    r"^/advisors/$",
+    r"^/advisors/[0-9]+/$",
+    r"^/api/v1/bodies/",
+    r"^/api/v1/advisors/",
+    # certification: public organisation pages, verification pages and ★ marks, the ledger API
+    r"^/organisations/[1-9][0-9]{12}/$",
+    r"^/verify/",
+    r"^/api/v1/ledger/",
+]
+
+# ------------------------------------------------------------------------------------------------
+# Sessions (ASVS 7.3: idle and absolute limits; privileged users get the short ones)
+# ------------------------------------------------------------------------------------------------
+SESSION_COOKIE_AGE = 14 * 24 * 3600  # "remember me": two weeks
+ACCOUNT_SESSION_REMEMBER = None  # the login form asks
+ACCOUNTS_SESSION_IDLE_TIMEOUT = 14 * 24 * 3600
+ACCOUNTS_SESSION_ABSOLUTE_TIMEOUT = 30 * 24 * 3600
+ACCOUNTS_PRIVILEGED_SESSION_IDLE_TIMEOUT = 30 * 60
+ACCOUNTS_PRIVILEGED_SESSION_ABSOLUTE_TIMEOUT = 8 * 3600
 
 # ------------------------------------------------------------------------------------------------
 # Internationalisation: Japanese first, English complete

@@ -57,3 +57,13 @@ if not SECRET_KEY or not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "production settings need DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS"
     )
+
+# TOTP and recovery-code seeds are encrypted with this key (accounts.crypto); it must not be
+# derived from SECRET_KEY in production, so that rotating one does not silently break the other.
+FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY:
+    raise ImproperlyConfigured(
+        "production settings need DJANGO_FIELD_ENCRYPTION_KEY (the key that encrypts MFA secrets "
+        'at rest). Generate one with: python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    )

@@ -25,3 +25,9 @@ STORAGES = {
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+# Rate limits and TOTP replay protection live in the shared cache; a per-process memory cache
+# would hide the bugs they guard against, so the suite needs Redis (`make test` sets REDIS_URL).
+if not REDIS_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "The test suite needs Redis for the shared cache: set REDIS_URL=redis://127.0.0.1:6379/2."
+    )
