@@ -24,6 +24,7 @@ from ..permissions import (
 )
 from ..validators import normalise_qualification_number
 from ..workflows import ADVISOR_TRANSITIONS, QUALIFICATION_TRANSITIONS
+from . import notices
 from ._common import Actor, acting_user
 
 # --- the advisor's own profile -----------------------------------------------------------------
@@ -191,6 +192,7 @@ def _advisor_change_status(
     audit_record(
         action=action, by=user, obj=locked, data={"from": previous, "to": target, "reason": reason}
     )
+    notices.advisor_status_changed(locked)
     return locked
 
 
@@ -296,6 +298,7 @@ def qualification_add(
         obj=qualification,
         data={"kind": qualification.kind},
     )
+    notices.qualification_submitted(qualification)
     return qualification
 
 
@@ -340,6 +343,8 @@ def qualification_update(
         obj=locked,
         data={"changed": changed, "from": previous, "to": locked.status},
     )
+    if resubmit:
+        notices.qualification_submitted(locked)
     return locked
 
 
@@ -379,6 +384,7 @@ def qualification_verify(*, qualification: Qualification, by: Actor) -> Qualific
         update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason", "updated_at"]
     )
     audit_record(action="bodies.qualification.verified", by=user, obj=locked)
+    notices.qualification_decided(locked)
     return locked
 
 
@@ -409,4 +415,5 @@ def qualification_reject(*, qualification: Qualification, by: Actor, reason: str
         obj=locked,
         data={"from": previous, "reason": reason},
     )
+    notices.qualification_decided(locked)
     return locked

@@ -18,6 +18,7 @@ from ..choices import DESIGNATED_ROLES, OPERATOR_ROLES, STAFF_ROLES_FOR_BODY_ROL
 from ..models import BodyStaff, Designation, SchemeBody, SchemeBodyRole
 from ..permissions import accreditation_bodies_of, can_manage_designation, can_manage_staff
 from ..workflows import DESIGNATION_TRANSITIONS
+from . import notices
 from ._common import Actor, acting_user
 
 # --- operator roles ----------------------------------------------------------------------------
@@ -128,6 +129,7 @@ def designation_grant(
             "valid_until": valid_until.isoformat(),
         },
     )
+    notices.designation_changed(designation, event="granted")
     return designation
 
 
@@ -179,6 +181,7 @@ def _designation_change_status(
             "effective_on": effective_on.isoformat(),
         },
     )
+    notices.designation_changed(locked, event=action.rsplit(".", 1)[1], reason=reason)
     return locked
 
 
@@ -285,6 +288,7 @@ def designation_renew(
             "valid_until": valid_until.isoformat(),
         },
     )
+    notices.designation_changed(renewal, event="renewed")
     return renewal
 
 
