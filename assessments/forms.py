@@ -88,7 +88,7 @@ class AnswerForm(forms.Form):
     """One criterion's answer; the prefix is "c-<criterion code>"."""
 
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Implementation status"),
         choices=Answer.Status.choices,
         required=False,
         widget=forms.RadioSelect,

@@ -13,7 +13,7 @@ from core.exceptions import DomainError
 from core.services import audit_record
 from scheme.models import Edition, Level
 
-from .. import notifications
+from .. import emails
 from ..models import Answer, Application
 from ..permissions import can_edit_application, can_start_application
 from ..selectors import criteria_for, current_edition, scope_entities_for, star3_level
@@ -272,8 +272,6 @@ def application_withdraw(*, application: Application, by: User, reason: str = ""
         data={"reason": application.withdrawal_reason},
     )
     recipients: list[Any] = [e.advisor.user for e in ended if e.status == e.Status.ENDED]
-    recipients += notifications.applicant_users(application)
-    transaction.on_commit(
-        lambda: notifications.send(recipients, "application_withdrawn", application)
-    )
+    recipients += emails.applicant_users(application)
+    transaction.on_commit(lambda: emails.send(recipients, "application_withdrawn", application))
     return application

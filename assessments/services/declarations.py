@@ -15,7 +15,7 @@ from accounts.models import User
 from core.exceptions import DomainError
 from core.services import audit_record
 
-from .. import notifications
+from .. import emails
 from ..models import Application, Approval, Declaration, declaration_pdf_path
 from ..permissions import can_sign_declaration
 from ..selectors import answer_status_counts, latest_approval, scope_entities_in_order
@@ -139,8 +139,8 @@ def declaration_sign(
 
     transaction.on_commit(lambda: render_declaration_pdf_task.delay(declaration.pk))
     transaction.on_commit(
-        lambda: notifications.send(
-            notifications.applicant_users(application, executives=True),
+        lambda: emails.send(
+            emails.applicant_users(application, executives=True),
             "declaration_signed",
             application,
             declaration=declaration,

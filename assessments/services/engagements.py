@@ -12,7 +12,7 @@ from core.exceptions import DomainError
 from core.services import audit_record
 from core.workflows import ensure_transition
 
-from .. import notifications
+from .. import emails
 from ..models import AdvisorEngagement, Application
 from ..permissions import can_edit_application, can_end_engagement, can_respond_to_engagement
 from ..workflows import EDITABLE_STATES, ENGAGEMENT_TRANSITIONS
@@ -83,7 +83,7 @@ def engagement_invite(
         obj=engagement,
         data={"application": application.pk, "advisor": advisor.pk, "kind": kind},
     )
-    transaction.on_commit(lambda: notifications.engagement_invited(engagement))
+    transaction.on_commit(lambda: emails.engagement_invited(engagement))
     return engagement
 
 
@@ -133,7 +133,7 @@ def engagement_accept(
         obj=engagement,
         data={"application": engagement.application_id, "coi": engagement.coi_declaration},
     )
-    transaction.on_commit(lambda: notifications.engagement_answered(engagement))
+    transaction.on_commit(lambda: emails.engagement_answered(engagement))
     return engagement
 
 
@@ -155,7 +155,7 @@ def engagement_decline(
         obj=engagement,
         data={"application": engagement.application_id, "reason": engagement.decline_reason},
     )
-    transaction.on_commit(lambda: notifications.engagement_answered(engagement))
+    transaction.on_commit(lambda: emails.engagement_answered(engagement))
     return engagement
 
 
@@ -188,7 +188,7 @@ def engagement_end(
             code="not_editable",
         )
     _end(engagement, by, reason)
-    transaction.on_commit(lambda: notifications.engagement_ended(engagement))
+    transaction.on_commit(lambda: emails.engagement_ended(engagement))
     return engagement
 
 

@@ -16,7 +16,7 @@ from core.exceptions import DomainError
 from core.services import audit_record
 from scheme.models import Criterion
 
-from .. import notifications
+from .. import emails
 from ..models import (
     AdvisorEngagement,
     Answer,
@@ -94,7 +94,7 @@ def application_submit_for_review(*, application: Application, by: User) -> Revi
         data={"round": number, "engagement": engagement.pk},
     )
     transaction.on_commit(
-        lambda: notifications.send(
+        lambda: emails.send(
             [engagement.advisor.user], "review_requested", application, round=review_round
         )
     )
@@ -188,8 +188,8 @@ def review_return(*, application: Application, by: User, summary: str = "") -> R
         data={"round": review_round.number, "needs_work": needs_work},
     )
     transaction.on_commit(
-        lambda: notifications.send(
-            notifications.applicant_users(application),
+        lambda: emails.send(
+            emails.applicant_users(application),
             "review_returned",
             application,
             round=review_round,
@@ -280,8 +280,8 @@ def review_approve(*, application: Application, by: User, summary: str = "") -> 
         },
     )
     transaction.on_commit(
-        lambda: notifications.send(
-            notifications.applicant_users(application, executives=True),
+        lambda: emails.send(
+            emails.applicant_users(application, executives=True),
             "review_approved",
             application,
             approval=approval,

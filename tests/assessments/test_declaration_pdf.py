@@ -76,6 +76,7 @@ def test_the_pdf_is_rendered_after_commit_and_its_hash_recorded(
     assert declaration.pdf.name == (
         f"declarations/{declaration.application_id}/declaration-{declaration.pk}.pdf"
     )
+    assert declaration.pdf.name
     with default_storage.open(declaration.pdf.name) as stored:
         data = stored.read()
     assert data.startswith(b"%PDF")
@@ -104,6 +105,7 @@ def test_the_pdf_is_rendered_after_commit_and_its_hash_recorded(
 def test_rendering_again_replaces_the_same_file(django_capture_on_commit_callbacks):
     declaration = signed(django_capture_on_commit_callbacks)
     first_name = declaration.pdf.name
+    assert first_name
     sha = render_declaration_pdf.delay(declaration.pk).get()
     declaration.refresh_from_db()
     assert declaration.pdf.name == first_name

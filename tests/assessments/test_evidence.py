@@ -155,7 +155,7 @@ def test_a_zip_bomb_is_refused(applicant, settings):
     assert len(bomb) < 100_000
     with pytest.raises(EvidenceRejected) as exc:
         upload(application, member, "bomb.docx", bomb)
-    assert "expands" in exc.value.message
+    assert "展開" in exc.value.message
 
 
 def test_a_highly_compressed_part_is_refused_even_under_the_total_cap(applicant):
@@ -172,7 +172,7 @@ def test_size_limits_per_file_and_per_application(applicant, settings):
     big = MINIMAL_PDF + b"%" * 2000
     with pytest.raises(EvidenceRejected) as exc:
         upload(application, member, "big.pdf", big)
-    assert "at most" in exc.value.message
+    assert "上限" in exc.value.message
     upload(application, member, "one.pdf", MINIMAL_PDF + b"%" * 1500)
     with pytest.raises(EvidenceRejected) as exc:
         upload(application, member, "two.pdf", MINIMAL_PDF + b"%" * 900)

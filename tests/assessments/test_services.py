@@ -69,6 +69,10 @@ def member_of(organisation, **roles):
     return user
 
 
+def first_answer(application: Application) -> Answer:
+    return application.answers.order_by("criterion__position")[0]
+
+
 def fresh(application: Application) -> Application:
     return Application.objects.get(pk=application.pk)
 
@@ -186,7 +190,7 @@ def test_effort_hours_are_optional_and_bounded():
 def test_saving_an_answer_bumps_its_version_and_records_who():
     application = ApplicationFactory.create()
     people = application_people(application)
-    answer = application.answers.first()
+    answer = first_answer(application)
     saved = answer_save(
         answer=answer,
         by=people.member,
@@ -217,7 +221,7 @@ def test_saving_an_answer_bumps_its_version_and_records_who():
 def test_a_concurrent_edit_is_detected_and_nothing_is_overwritten():
     application = ApplicationFactory.create()
     people = application_people(application)
-    answer = application.answers.first()
+    answer = first_answer(application)
     answer_save(
         answer=answer,
         by=people.member,
@@ -254,7 +258,7 @@ def test_a_concurrent_edit_is_detected_and_nothing_is_overwritten():
 def test_answers_refuse_unknown_statuses_and_outsiders():
     application = ApplicationFactory.create()
     people = application_people(application)
-    answer = application.answers.first()
+    answer = first_answer(application)
     with pytest.raises(DomainError):
         answer_save(
             answer=answer,
@@ -326,13 +330,13 @@ def test_sending_for_review_snapshots_every_answer_and_tells_the_advisor():
     people = application_people(application)
     fill_answers(application)
     evidence = EvidenceFileFactory.create(application=application)
-    evidence.answers.add(application.answers.first())
+    evidence.answers.add(first_answer(application))
     review_round = application_submit_for_review(application=application, by=people.member)
     assert review_round.number == 1
     assert fresh(application).status == Application.Status.IN_REVIEW
     snapshots = AnswerSnapshot.objects.filter(round=review_round)
     assert snapshots.count() == 5
-    first = snapshots.get(criterion=application.answers.first().criterion)
+    first = snapshots.get(criterion=first_answer(application).criterion)
     assert first.evidence == [evidence.as_snapshot()]
 
 
@@ -575,7 +579,7 @@ def test_evidence_changes_are_refused_while_in_review():
     application, people = in_review()
     evidence = EvidenceFileFactory.create(application=application)
     with pytest.raises(DomainError):
-        evidence_attach(evidence=evidence, answer=application.answers.first(), by=people.member)
+        evidence_attach(evidence=evidence, answer=first_answer(application), by=people.member)
 
 
 # --- engagements ---------------------------------------------------------------------------------
