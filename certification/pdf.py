@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from weasyprint import HTML
 
 from .choices import EffectiveStatus
@@ -51,11 +52,11 @@ LABELS = {
 
 # The large mark on a certificate that no longer (or not now) attests a valid registration.
 MARKS = {
-    EffectiveStatus.EXPIRED: _("Expired"),
-    EffectiveStatus.SUPERSEDED: _("Expired (renewed)"),
-    EffectiveStatus.REVOKED: _("Revoked"),
-    EffectiveStatus.WITHDRAWN: _("Withdrawn"),
-    EffectiveStatus.SUSPENDED: _("Suspended"),
+    EffectiveStatus.EXPIRED: pgettext_lazy("certificate mark", "Expired"),
+    EffectiveStatus.SUPERSEDED: pgettext_lazy("certificate mark", "Expired (renewed)"),
+    EffectiveStatus.REVOKED: pgettext_lazy("certificate mark", "Revoked"),
+    EffectiveStatus.WITHDRAWN: pgettext_lazy("certificate mark", "Withdrawn"),
+    EffectiveStatus.SUSPENDED: pgettext_lazy("certificate mark", "Suspended"),
 }
 
 

@@ -6,6 +6,7 @@ combines the stored status with the dates, today in Tokyo. A registration whose 
 therefore never shown as active, whether or not the nightly sweep has run.
 """
 
+import calendar
 import datetime
 import unicodedata
 from collections.abc import Iterable
@@ -44,22 +45,17 @@ def scheme_today() -> datetime.date:
     return timezone.now().astimezone(SCHEME_TIME_ZONE).date()
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - February always has 28 days
-
-
 def validity_for(start: datetime.date, months: int) -> datetime.date:
     """The last day of validity of a registration starting on `start` that is valid `months`
-    months (★3: one year, so 2027-01-15 → 2028-01-14)."""
-    return add_months(start, months) - datetime.timedelta(days=1)
+    months (★3: one year, so 2027-01-15 → 2028-01-14): the day before the corresponding day,
+    or the month's last day when the month has no corresponding day (民法第143条), so
+    2028-02-29 → 2029-02-28."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return datetime.date(year, month, last)
+    return datetime.date(year, month, start.day) - datetime.timedelta(days=1)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -5,7 +5,12 @@ reports the same effective status as every page."""
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 
@@ -40,27 +45,30 @@ EXAMPLE = {
 }
 
 
-@extend_schema(
-    operation_id="ledger_registrations_list",
-    tags=["ledger"],
-    summary="List the registrations of the public ledger",
-    description=(
-        "Every ★ registration, newest first: who holds which ★ for which scope, and until when. "
-        "`status` is the effective status today in Japan (a registration whose validity ended "
-        "is reported expired, or superseded when its renewal continues it, even before the "
-        "nightly job records it). Filter by the holder's corporate number, the ★ level and the "
-        "effective status. No login; anonymous requests are throttled."
-    ),
-    auth=[],
-    parameters=[RegistrationQuerySerializer],
-    responses={
-        200: RegistrationSerializer(many=True),
-        400: OpenApiResponse(LedgerErrorSerializer, description="A filter value is not valid."),
-        429: OpenApiResponse(LedgerErrorSerializer, description="Too many requests."),
-    },
-    examples=[
-        OpenApiExample("A ★3 registration", value=EXAMPLE, response_only=True),
-    ],
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="ledger_registrations_list",
+        tags=["ledger"],
+        summary="List the registrations of the public ledger",
+        description=(
+            "Every ★ registration, newest first: who holds which ★ for which scope, and until "
+            "when. "
+            "`status` is the effective status today in Japan (a registration whose validity ended "
+            "is reported expired, or superseded when its renewal continues it, even before the "
+            "nightly job records it). Filter by the holder's corporate number, the ★ level and the "
+            "effective status. No login; anonymous requests are throttled."
+        ),
+        auth=[],
+        parameters=[RegistrationQuerySerializer],
+        responses={
+            200: RegistrationSerializer(many=True),
+            400: OpenApiResponse(LedgerErrorSerializer, description="A filter value is not valid."),
+            429: OpenApiResponse(LedgerErrorSerializer, description="Too many requests."),
+        },
+        examples=[
+            OpenApiExample("A ★3 registration", value=EXAMPLE, response_only=True),
+        ],
+    )
 )
 class RegistrationListApi(generics.ListAPIView[Registration]):
     """GET /api/v1/ledger/registrations/"""
