@@ -28,7 +28,6 @@ class Reminder(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     offset_days = models.SmallIntegerField(_("days from the end of validity"))
     due_on = models.DateField(_("due on"))
-    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
@@ -68,7 +67,6 @@ class ReviewNudge(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
     waiting_since = models.DateTimeField(_("waiting since"))
     sequence = models.PositiveSmallIntegerField(_("nudge number"))
-    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
