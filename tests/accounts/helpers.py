@@ -108,3 +108,49 @@ def force_login_with_mfa(client: Client, user: User) -> None:
     ]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
+
+
+def add_security_key(user: User, *, name: str = "Security key") -> Authenticator:
+    """Store a WebAuthn authenticator for `user` as allauth does after a registration: a
+    well-formed "none" attestation of a fresh P-256 key (pages that list or challenge keys parse
+    it). Signing in with it is tested with Chromium's virtual authenticator (tests/browser)."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.utils import websafe_encode
+    from fido2.webauthn import (
+        AttestationObject,
+        AttestedCredentialData,
+        AuthenticatorData,
+        CollectedClientData,
+    )
+
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    credential_id = secrets.token_bytes(16)
+    auth_data = AuthenticatorData.create(
+        hashlib.sha256(b"localhost").digest(),
+        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT,
+        0,
+        AttestedCredentialData.create(b"\0" * 16, credential_id, public_key),
+    )
+    client_data = CollectedClientData.create(
+        type="webauthn.create", challenge=secrets.token_bytes(32), origin="http://localhost"
+    )
+    credential = {
+        "id": websafe_encode(credential_id),
+        "rawId": websafe_encode(credential_id),
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": websafe_encode(bytes(client_data)),
+            "attestationObject": websafe_encode(
+                bytes(AttestationObject.create("none", auth_data, {}))
+            ),
+        },
+        "clientExtensionResults": {},
+    }
+    return Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": name, "credential": credential},
+    )
