@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-APPS_IN_ORDER = ["accounts", "scheme", "assessments", "certification", "registry"]
+APPS_IN_ORDER = ["accounts", "scheme", "bodies", "assessments", "certification", "registry"]
 
 
 class Command(BaseCommand):
