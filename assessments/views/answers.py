@@ -22,7 +22,7 @@ from scheme.models import Category
 from .. import selectors
 from ..forms import AnswerForm
 from ..models import Answer, Application, CriterionReview, EvidenceFile
-from ..permissions import application_actions
+from ..permissions import application_actions, can_edit_application
 from ..services.applications import AnswerConflict, answer_save
 from ..services.evidence import evidence_attach, evidence_detach, evidence_upload
 from .common import ApplicationMixin, current_user
@@ -239,7 +239,9 @@ class ItemSaveView(AssessmentView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         category = _category_or_404(self.application, kwargs["category"])
         user = current_user(request)
-        if not application_actions(user, self.application)["edit"]:
+        # Who may edit is checked here; whether the application can still be edited is the
+        # service's rule, reported beside the criterion (the page may be older than a review).
+        if not can_edit_application(user, self.application):
             raise PermissionDenied
         item_code = request.POST.get("item", "")
         answers = [
@@ -293,7 +295,9 @@ class AnswerSaveView(ApplicationMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = current_user(request)
-        if not application_actions(user, self.application)["edit"]:
+        # Who may edit is checked here; whether the application can still be edited is the
+        # service's rule, reported beside the criterion (the page may be older than a review).
+        if not can_edit_application(user, self.application):
             raise PermissionDenied
         answer = self._answer()
         outcome = process_criterion(request, self.application, answer, user)

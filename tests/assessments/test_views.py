@@ -484,3 +484,15 @@ def test_only_an_executive_may_open_the_signing_page():
     application, people = approved_application()
     for user in (people.member, people.admin, people.advisor):
         assert client_for(user).get(url("declaration", application)).status_code == 403
+
+
+def test_a_page_left_open_during_the_review_explains_why_nothing_is_saved(world):
+    application, people, _evidence, _invited = world
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.IN_REVIEW)
+    response = post_answer(
+        client_for(people.member), application, "1-1-1-1", 0, status="implemented"
+    )
+    assert response.status_code == 200
+    assert response["X-Autosave"] == "not-saved"
+    assert "下書きまたは差し戻しの間だけ" in response.content.decode()
+    assert Answer.objects.get(application=application, criterion__code="1-1-1-1").status == ""

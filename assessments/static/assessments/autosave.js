@@ -143,6 +143,7 @@
       say(criterion, form.getAttribute("data-msg-restored"), false);
       trigger(criterion);
     });
+    return Array.from(touched);
   }
 
   document.addEventListener("input", function (event) {
@@ -196,11 +197,16 @@
   });
 
   function start() {
-    document.querySelectorAll("form[data-autosave-key]").forEach(restore);
-    if (window.location.hash) {
-      var target = document.getElementById(window.location.hash.slice(1));
-      if (target) target.scrollIntoView();
-    }
+    var restored = [];
+    document.querySelectorAll("form[data-autosave-key]").forEach(function (form) {
+      restored = restored.concat(restore(form));
+    });
+    // Back to where the user was: the criterion in the address (kept through the login), or
+    // else the first one whose unsaved input was just restored.
+    var target = window.location.hash
+      ? document.getElementById(window.location.hash.slice(1))
+      : restored[0];
+    if (target) target.scrollIntoView();
   }
 
   // After htmx has processed the page (its DOMContentLoaded handler was registered first).
