@@ -69,7 +69,7 @@ def test_production_refuses_to_start_without_secrets():
 def test_production_refuses_the_development_key():
     result = _production_check(
         {
-            "DJANGO_SECRET_KEY": "django-insecure-local-development-key-do-not-use-in-production-0123456789",
+            "DJANGO_SECRET_KEY": "django-insecure-" + "x" * 60,
             "DJANGO_ALLOWED_HOSTS": "registry.example.jp",
             "DATABASE_URL": "postgres://portal:portal@127.0.0.1:5432/portal",
             "REDIS_URL": "redis://127.0.0.1:6379/2",
