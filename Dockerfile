@@ -20,10 +20,13 @@ COPY pyproject.toml scripts/requirements.py ./
 RUN python scripts/requirements.py | pip install --no-cache-dir -r /dev/stdin
 COPY . .
 COPY --from=assets /app/static/dist static/dist
-# collectstatic needs no secrets beyond a throw-away key at build time.
-RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime-0123456789-abcdefghijklmnopqrstuvwxyz \
+# collectstatic runs under production settings with throw-away keys generated for the build only;
+# the real ones come from the environment at run time.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+    DJANGO_FIELD_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    LEDGER_SIGNING_KEY="$(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
     DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
-    CELERY_BROKER_URL=redis://build:6379/0 DJANGO_FIELD_ENCRYPTION_KEY=build LEDGER_SIGNING_KEY=build \
+    CELERY_BROKER_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput
 USER portal
 EXPOSE 8000

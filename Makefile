@@ -53,6 +53,7 @@ check: install
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS)/2 CELERY_BROKER_URL=$(REDIS)/0 \
 	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  LEDGER_SIGNING_KEY=$$($(PY) -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
+	  DJANGO_FIELD_ENCRYPTION_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) scripts/validate_compose.py docker-compose.yml
 	$(PY) scripts/check_messages.py
