@@ -396,6 +396,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools log every rendering step at INFO; only their problems matter.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -403,11 +408,6 @@ LOGGING = {
 # ------------------------------------------------------------------------------------------------
 SCHEME_CURRENT_EDITION = env("SCHEME_CURRENT_EDITION", default="scs-2026-03")
 DEMO_DATA_ALLOWED = env.bool("DJANGO_DEMO_DATA_ALLOWED", default=True)
-# Evidence files of an application (assessments.files): per file, per application, and the most
-# an Office document (a zip container) may expand to when opened (stops zip bombs).
-EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
-EVIDENCE_MAX_APPLICATION_SIZE = 200 * 1024 * 1024
-EVIDENCE_MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
 # The public ledger (registry.ledger) signs its checkpoints with an Ed25519 key, given as the
 # base64 of its 32-byte seed (`manage.py ledger_keygen` prints a new one). The default is PUBLIC
 # and INSECURE: base64(SHA-256("INSECURE scs-registry development ledger signing key")), so anyone
@@ -417,6 +417,11 @@ LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="") or LEDGER_INSECURE_DE
 # The log's identity: the checkpoint origin line and the signing key's name. A new signing key
 # (without an overlap period) or a new ledger needs a new origin.
 LEDGER_ORIGIN = env("LEDGER_ORIGIN", default="registry.scs.example.jp/ledger")
+# Evidence files of an application (assessments.files): per file, per application, and the most
+# an Office document (a zip container) may expand to when opened (stops zip bombs).
+EVIDENCE_MAX_FILE_SIZE = 20 * 1024 * 1024
+EVIDENCE_MAX_APPLICATION_SIZE = 200 * 1024 * 1024
+EVIDENCE_MAX_UNCOMPRESSED_SIZE = 100 * 1024 * 1024
 # Registrations (certification): renewal reminders are sent this many days from the end of a
 # registration's validity (negative: before it ends; positive: after it lapsed), each once, in
 # windows (a missed day catches up with the reminder then due). Reviews waiting longer than the
