@@ -87,6 +87,11 @@ class CorporateNumberField(forms.CharField):
         return normalise_corporate_number(text)
 
 
+def _choose(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """An empty first option, so that nothing is chosen without the user choosing it."""
+    return [("", _("Choose…")), *choices]
+
+
 class OrganisationForm(forms.Form):
     """Registering an organisation."""
 
@@ -99,10 +104,10 @@ class OrganisationForm(forms.Form):
     )
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     corporate_number = CorporateNumberField(label=_("Corporate number (法人番号)"))
-    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=Prefecture.choices)
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=_choose(Prefecture.choices))
     address = forms.CharField(label=_("Head-office address"), max_length=300)
-    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
-    size_band = forms.ChoiceField(label=_("Number of employees"), choices=SizeBand.choices)
+    industry = forms.ChoiceField(label=_("Industry"), choices=_choose(Industry.choices))
+    size_band = forms.ChoiceField(label=_("Number of employees"), choices=_choose(SizeBand.choices))
     parent_corporate_number = CorporateNumberField(
         label=_("Parent company's corporate number"),
         required=False,

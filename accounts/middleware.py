@@ -239,7 +239,8 @@ class MFAEnforcementMiddleware:
             return JsonResponse(
                 {"detail": message, "code": "mfa_required", "fields": {}}, status=403
             )
-        if request.method == "GET":
+        # The enrolment page explains the requirement itself; elsewhere a message does.
+        if request.method == "GET" and url_name != "mfa_index":
             messages.warning(request, message)
         target = reverse(url_name)
         if url_name == "mfa_reauthenticate":

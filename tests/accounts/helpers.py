@@ -100,7 +100,12 @@ def activate_totp(client: Client) -> str:
 def force_login_with_mfa(client: Client, user: User) -> None:
     """For view tests of other apps: sign `user` in and mark the session as having passed a
     second factor, the state allauth leaves after a real MFA step (method "mfa" in
-    account_authentication_methods). The MFA flow itself is tested in tests/accounts."""
+    account_authentication_methods), enrolling an authenticator app first when the user has
+    no second factor. The MFA flow itself is tested in tests/accounts."""
+    if not Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists():
+        enrol_totp(user)
     client.force_login(user)
     session = client.session
     session["account_authentication_methods"] = [
