@@ -15,7 +15,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,12 +94,10 @@ def derive_status(
     return E.ACTIVE
 
 
-def _continued() -> Exists:
-    return Exists(
-        Registration.objects.filter(
-            supersedes_id=OuterRef("pk"), status__in=LIVE_SUCCESSOR_STATUSES
-        )
-    )
+def _continued() -> Q:
+    """A live renewal continues the registration: a join on the unique `supersedes` column
+    (read by index for a page, hashed for a whole table), never a subquery per row."""
+    return Q(superseded_by__status__in=LIVE_SUCCESSOR_STATUSES)
 
 
 def with_effective_status(
@@ -100,7 +108,9 @@ def with_effective_status(
     today = today or scheme_today()
     queryset = Registration.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        continued=_continued(),
+        continued=Case(
+            When(_continued(), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
     ).annotate(
         effective_status=Case(
             When(status__in=STORED_FINAL, then="status"),
@@ -112,6 +122,24 @@ def with_effective_status(
             output_field=CharField(),
         )
     )
+
+
+def effective_status_q(status: str, *, today: datetime.date | None = None) -> Q:
+    """A filter for registrations whose effective status is `status` that the database answers
+    from the stored status and the dates directly (indexed), without computing the annotation
+    for every row. Equivalent to filtering `with_effective_status` on `effective_status`."""
+    today = today or scheme_today()
+    lapsed = Q(status__in=(S.ACTIVE, S.SUSPENDED), valid_until__lt=today)
+    conditions = {
+        E.ACTIVE: Q(status=S.ACTIVE, valid_from__lte=today, valid_until__gte=today),
+        E.NOT_YET_VALID: Q(status=S.ACTIVE, valid_from__gt=today, valid_until__gte=today),
+        E.SUSPENDED: Q(status=S.SUSPENDED, valid_until__gte=today),
+        E.REVOKED: Q(status=S.REVOKED),
+        E.WITHDRAWN: Q(status=S.WITHDRAWN),
+        E.EXPIRED: Q(status=S.EXPIRED) | (lapsed & ~_continued()),
+        E.SUPERSEDED: Q(status=S.SUPERSEDED) | (lapsed & _continued()),
+    }
+    return conditions[EffectiveStatus(status)]
 
 
 def effective_status_of(registration: Registration, *, today: datetime.date | None = None) -> str:
@@ -176,7 +204,7 @@ def status_facts(registration: Registration, *, today: datetime.date | None = No
 
 def _public(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
     return queryset.select_related(
-        "level", "edition", "registering_body__organisation", "supersedes", "organisation"
+        "level", "edition", "registering_body__organisation", "supersedes"
     )
 
 
@@ -195,7 +223,7 @@ def registration_public_list(
     if star:
         registrations = registrations.filter(level__stars=star)
     if status:
-        registrations = registrations.filter(**{"effective_status": status})
+        registrations = registrations.filter(effective_status_q(status, today=today))
     return _public(registrations).order_by("-registered_on", "-number")
 
 
@@ -237,20 +265,22 @@ def organisation_public(corporate_number: str) -> Organisation | None:
 # ------------------------------------------------------------------------------------------------
 
 
-def holder_members(registration: Registration) -> QuerySet[User]:
-    """The active people of the holder who hear about their registrations: administrators,
-    members and executives."""
-    return (
-        User.objects.filter(
-            Q(memberships__is_admin=True)
-            | Q(memberships__is_member=True)
-            | Q(memberships__is_executive=True),
-            memberships__organisation_id=registration.organisation_id,
-            is_active=True,
+def holder_people_of(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active administrators, members and executives of each organisation, in one query
+    (for the scheduled jobs, which tell many holders at once)."""
+    people: dict[int, list[User]] = {}
+    memberships = (
+        Membership.objects.filter(
+            Q(is_admin=True) | Q(is_member=True) | Q(is_executive=True),
+            organisation_id__in=set(organisation_ids),
+            user__is_active=True,
         )
-        .distinct()
-        .order_by("pk")
+        .select_related("user")
+        .order_by("organisation_id", "user_id")
     )
+    for membership in memberships:
+        people.setdefault(membership.organisation_id, []).append(membership.user)
+    return people
 
 
 def applicant_people(application: Application) -> QuerySet[User]:

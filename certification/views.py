@@ -464,8 +464,8 @@ class StaffListView(StaffScopeMixin, TemplateView):
         ):
             raise Http404
         status = self.request.GET.get("status", "")
-        if status:
-            registrations = registrations.filter(**{"effective_status": status})
+        if status in EffectiveStatus.values:
+            registrations = registrations.filter(selectors.effective_status_q(status))
         query = self.request.GET.get("q", "").strip()
         if query:
             registrations = registrations.filter(

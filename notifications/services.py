@@ -11,6 +11,7 @@ recognise as a duplicate, and a notice is never lost (deliver_pending picks up w
 import hashlib
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,46 +90,97 @@ def notify(
     surrounding transaction commits. The templates get `link` (the absolute `url`), `user`,
     `language` and `site_url` besides `context`.
     """
-    if kind not in Kind.values:
-        raise ValueError(f"unknown notification kind {kind!r}")
     if not wants(user, kind):
         return None
-    if key is not None:
-        existing = Notification.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
-    link = absolute_url(url)
-    subject, text, html, language = _render(user, subject_template, body_template, context, link)
-    can_mail = bool(user.email) and user.is_active
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user,
+            created = notify_batch(
+                kind=kind,
+                subject_template=subject_template,
+                body_template=body_template,
+                notices=[Notice(user=user, context=context, url=url, key=key)],
+            )
+    except IntegrityError:
+        # Another transaction recorded the same key in the meantime.
+        if key is None:
+            raise
+        created = []
+    if created:
+        return created[0]
+    return Notification.objects.filter(key=key).first() if key is not None else None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice of a batch: to whom, with which template context, link and key."""
+
+    user: User
+    context: dict[str, Any]
+    url: str = ""
+    key: str | None = None
+
+
+def notify_batch(
+    *,
+    kind: str,
+    subject_template: str,
+    body_template: str,
+    notices: Iterable[Notice],
+) -> list[Notification]:
+    """Record many notices of one kind at once, as `notify` would one by one, in one query for
+    the preferences, one for the keys already taken and one insert; their e-mails leave after
+    commit in one task. Notices whose key is already recorded, and users who switched this
+    optional kind off, are skipped. Returns the notifications recorded now."""
+    if kind not in Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    pending = list(notices)
+    if not pending:
+        return []
+    opted_out: set[int] = set()
+    if kind in OPTIONAL_KINDS:
+        opted_out = set(
+            NotificationPreference.objects.filter(
+                user_id__in={n.user.pk for n in pending}, kind=kind, enabled=False
+            ).values_list("user_id", flat=True)
+        )
+    keys = [n.key for n in pending if n.key is not None]
+    taken = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows: list[Notification] = []
+    for notice in pending:
+        if notice.user.pk in opted_out or (notice.key is not None and notice.key in taken):
+            continue
+        if notice.key is not None:
+            taken.add(notice.key)
+        link = absolute_url(notice.url)
+        subject, text, html, language = _render(
+            notice.user, subject_template, body_template, notice.context, link
+        )
+        can_mail = bool(notice.user.email) and notice.user.is_active
+        rows.append(
+            Notification(
+                user=notice.user,
                 kind=kind,
                 subject=subject,
                 body=text,
                 body_html=html,
                 url=link,
                 language=language,
-                key=key,
-                message_id=_message_id(key or f"notification:{uuid.uuid4()}"),
+                key=notice.key,
+                message_id=_message_id(notice.key or f"notification:{uuid.uuid4()}"),
                 email_status=(
                     Notification.EmailStatus.PENDING
                     if can_mail
                     else Notification.EmailStatus.SKIPPED
                 ),
             )
-    except IntegrityError:
-        # Another transaction recorded the same key in the meantime.
-        if key is None:
-            raise
-        return Notification.objects.get(key=key)
-    if can_mail:
-        from .tasks import deliver_notification as deliver_notification_task
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email_status == Notification.EmailStatus.PENDING]
+    if ids:
+        from .tasks import deliver_notifications as deliver_notifications_task
 
-        pk = notification.pk
-        transaction.on_commit(lambda: deliver_notification_task.delay(pk))
-    return notification
+        transaction.on_commit(lambda: deliver_notifications_task.delay(ids))
+    return created
 
 
 def notify_many(
@@ -141,26 +193,20 @@ def notify_many(
     url: str = "",
     key: str | None = None,
 ) -> list[Notification]:
-    """`notify` each user once (duplicates in `users` are skipped); with a `key`, each user's
-    notice gets the key suffixed with ":user<pk>". Returns the notices recorded."""
-    sent: list[Notification] = []
+    """Tell each of `users` the same thing (duplicates are skipped); with a `key`, each user's
+    notice gets the key suffixed with ":user<pk>". Returns the notices recorded now."""
     seen: set[int] = set()
+    notices: list[Notice] = []
     for user in users:
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        notification = notify(
-            user=user,
-            kind=kind,
-            subject_template=subject_template,
-            body_template=body_template,
-            context=context,
-            url=url,
-            key=f"{key}:user{user.pk}" if key else None,
+        notices.append(
+            Notice(user=user, context=context, url=url, key=f"{key}:user{user.pk}" if key else None)
         )
-        if notification is not None:
-            sent.append(notification)
-    return sent
+    return notify_batch(
+        kind=kind, subject_template=subject_template, body_template=body_template, notices=notices
+    )
 
 
 def notification_deliver(*, notification_id: int) -> bool:

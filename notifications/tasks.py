@@ -13,6 +13,13 @@ def deliver_notification(notification_id: int) -> bool:
     return notification_deliver(notification_id=notification_id)
 
 
+@shared_task(autoretry_for=(OSError, SMTPException), retry_backoff=True, max_retries=8)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Send the e-mails of several notifications (a batch recorded together) that are still
+    pending; safe to run again. Returns how many were sent now."""
+    return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
+
+
 @shared_task
 def deliver_pending_notifications() -> int:
     """Send every e-mail still pending (a lost task, a crashed worker); safe to run again."""

@@ -164,6 +164,8 @@ class Registration(BaseModel):
             # The nightly sweep and the reminders look registrations up by status and end date.
             models.Index(fields=["status", "valid_until"], name="certif_reg_status_until_idx"),
             models.Index(fields=["corporate_number"], name="certif_reg_corporate_no_idx"),
+            # The public list's order (newest first), so a page is read from the index.
+            models.Index(fields=["-registered_on", "-number"], name="certif_reg_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -177,11 +177,7 @@ def _change(
     )
     schedule_certificate(registration)
     if action != Action.SUPERSEDE:
-        notices.registration_status_changed(
-            registration,
-            kind=kind,
-            key=f"registration:{registration.number}:r{registration.revision}",
-        )
+        notices.registration_status_changed(registration, kind=kind)
     return registration
 
 
@@ -375,12 +371,9 @@ def registrations_lapse_batch(*, today: datetime.date, limit: int) -> int:
     checkpoint_sign()
     for registration in rows:
         schedule_certificate(registration)
-        if registration.status == S.EXPIRED:
-            notices.registration_status_changed(
-                registration,
-                kind=RegistrationEvent.Kind.EXPIRED,
-                key=f"registration:{registration.number}:r{registration.revision}",
-            )
+    notices.registration_status_changes(
+        [r for r in rows if r.status == S.EXPIRED], kind=RegistrationEvent.Kind.EXPIRED
+    )
     return len(rows)
 
 

@@ -5,7 +5,7 @@ in each recipient's language, with a link to the page concerned. Templates are
 certification/email/<name>.txt (plain), .html and <name>_subject.txt.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -14,10 +14,10 @@ from accounts.models import User
 from assessments.models import Application
 from assessments.selectors import latest_approval
 from notifications.models import Kind
-from notifications.services import notify_many
+from notifications.services import Notice, notify_batch, notify_many
 
 from ..models import Registration, RegistrationDecision
-from ..selectors import applicant_people, holder_members, registration_staff
+from ..selectors import applicant_people, holder_people_of, registration_staff
 
 
 def _send(
@@ -97,37 +97,66 @@ def application_decided(application: Application, decision: RegistrationDecision
     )
 
 
-def registration_status_changed(
-    registration: Registration, *, kind: str, key: str | None = None
-) -> int:
+def _holder_url(registration: Registration) -> str:
+    return reverse("certification:holder-detail", kwargs={"number": registration.number})
+
+
+def registration_status_changed(registration: Registration, *, kind: str) -> int:
     """Tell the holder's people that their registration was suspended, reinstated, revoked,
     withdrawn or has expired (a legal notice: it cannot be switched off)."""
-    return _send(
-        holder_members(registration),
-        name="registration_status",
-        kind=Kind.REGISTRATION_STATUS,
-        url=reverse("certification:holder-detail", kwargs={"number": registration.number}),
-        context={"registration": registration, "event_kind": kind},
-        key=key,
+    return registration_status_changes([registration], kind=kind)
+
+
+def registration_status_changes(registrations: Sequence[Registration], *, kind: str) -> int:
+    """`registration_status_changed` for many registrations at once (the nightly sweep); each
+    notice is keyed by the registration's revision, so it is recorded once."""
+    people = holder_people_of(r.organisation_id for r in registrations)
+    notices = [
+        Notice(
+            user=user,
+            context={"registration": registration, "event_kind": kind},
+            url=_holder_url(registration),
+            key=f"registration:{registration.number}:r{registration.revision}:user{user.pk}",
+        )
+        for registration in registrations
+        for user in people.get(registration.organisation_id, [])
+    ]
+    return len(
+        notify_batch(
+            kind=Kind.REGISTRATION_STATUS,
+            subject_template="certification/email/registration_status_subject.txt",
+            body_template="certification/email/registration_status.txt",
+            notices=notices,
+        )
     )
 
 
-def renewal_reminder(
-    registration: Registration, users: Iterable[User], *, offset: int, key: str
-) -> int:
-    """Remind the holder's people that the registration ends (or ended) and how to renew."""
-    return _send(
-        users,
-        name="renewal_reminder",
-        kind=Kind.RENEWAL_REMINDER,
-        url=reverse("certification:holder-detail", kwargs={"number": registration.number}),
-        context={
-            "registration": registration,
-            "offset": offset,
-            "days_left": -offset,
-            "days_since": offset,
-        },
-        key=key,
+def renewal_reminders(items: Sequence[tuple[Registration, int]]) -> int:
+    """Remind the holders' people that their registrations end (or ended) and how to renew:
+    one notice per person for each (registration, offset), keyed so it is recorded once."""
+    people = holder_people_of(registration.organisation_id for registration, _ in items)
+    notices = [
+        Notice(
+            user=user,
+            context={
+                "registration": registration,
+                "offset": offset,
+                "days_left": -offset,
+                "days_since": offset,
+            },
+            url=_holder_url(registration),
+            key=f"reminder:renewal:{registration.number}:{offset:+d}:user{user.pk}",
+        )
+        for registration, offset in items
+        for user in people.get(registration.organisation_id, [])
+    ]
+    return len(
+        notify_batch(
+            kind=Kind.RENEWAL_REMINDER,
+            subject_template="certification/email/renewal_reminder_subject.txt",
+            body_template="certification/email/renewal_reminder.txt",
+            notices=notices,
+        )
     )
 
 

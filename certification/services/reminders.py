@@ -11,17 +11,14 @@ batches.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-
-from accounts.models import Membership, User
 
 from ..models import Registration, Reminder, ReviewNudge
 from ..selectors import (
@@ -67,23 +64,6 @@ def _claim(
         return {int(row[0]) for row in cursor.fetchall()}
 
 
-def _recipients(organisation_ids: Sequence[int]) -> dict[int, list[User]]:
-    """The active administrators, members and executives of each organisation, in one query."""
-    people: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.filter(
-            Q(is_admin=True) | Q(is_member=True) | Q(is_executive=True),
-            organisation_id__in=organisation_ids,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    for membership in memberships:
-        people[membership.organisation_id].append(membership.user)
-    return people
-
-
 def renewal_candidates(
     *, offset: int, today: datetime.date, offsets: Sequence[int], late_window: int
 ) -> QuerySet[Registration]:
@@ -100,12 +80,10 @@ def renewal_candidates(
     renewed = Registration.objects.filter(
         supersedes_id=OuterRef("pk"), status__in=LIVE_SUCCESSOR_STATUSES
     )
-    # A renewal registered after the lapse continues nothing, but is a renewal all the same.
-    later = Registration.objects.filter(
-        organisation_id=OuterRef("organisation_id"),
-        level_id=OuterRef("level_id"),
-        valid_until__gt=OuterRef("valid_until"),
-        status__in=(S.ACTIVE, S.SUSPENDED),
+    # A renewal registered after the lapse continues nothing, but renews all the same: its
+    # application names the lapsed registration's application as the one it renews.
+    renewed_late = Registration.objects.filter(
+        application__renewal_of_id=OuterRef("application_id")
     )
     statuses = (S.ACTIVE, S.SUSPENDED) if offset < 0 else (S.ACTIVE, S.SUSPENDED, S.EXPIRED)
     return (
@@ -117,7 +95,7 @@ def renewal_candidates(
         )
         .exclude(Exists(sent))
         .exclude(Exists(renewed))
-        .exclude(Exists(later))
+        .exclude(Exists(renewed_late))
     )
 
 
@@ -147,15 +125,7 @@ def _renewal_batch(
             for r in candidates
         ],
     )
-    people = _recipients([r.organisation_id for r in candidates if r.pk in claimed])
-    for registration in candidates:
-        if registration.pk in claimed:
-            notices.renewal_reminder(
-                registration,
-                people.get(registration.organisation_id, []),
-                offset=offset,
-                key=f"reminder:renewal:{registration.number}:{offset:+d}",
-            )
+    notices.renewal_reminders([(r, offset) for r in candidates if r.pk in claimed])
     return len(candidates), len(claimed)
 
 

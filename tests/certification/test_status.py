@@ -15,6 +15,7 @@ from certification.models import Registration
 from certification.selectors import (
     derive_status,
     effective_status_of,
+    effective_status_q,
     registration_public_list,
     scheme_today,
     with_effective_status,
@@ -64,6 +65,11 @@ def test_python_and_sql_agree(status, offset_from, offset_until, continued):
     )
     assert annotated.__dict__["effective_status"] == expected
     assert effective_status_of(registration, today=DAY) == expected
+    for candidate in E.values:
+        matches = Registration.objects.filter(
+            effective_status_q(candidate, today=DAY), pk=registration.pk
+        ).exists()
+        assert matches == (candidate == expected), candidate
 
 
 def test_the_rules():

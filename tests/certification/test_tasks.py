@@ -13,6 +13,7 @@ from assessments.services.reviews import application_submit_for_review
 from certification import tasks
 from certification.models import Registration, RegistrationEvent, Reminder, ReviewNudge
 from certification.services.reminders import send_renewal_reminders, send_review_nudges
+from certification.services.submissions import application_register
 from notifications.models import Kind, Notification
 from notifications.services import preferences_update
 from registry.models import LedgerEntry
@@ -215,3 +216,16 @@ def test_registration_staff_are_nudged_about_waiting_submissions(settings):
     Application.objects.filter(pk=application.pk).update(status="registered")
     with at(datetime.date(2027, 3, 20)):
         assert send_review_nudges() == 0
+
+
+def test_a_registration_renewed_after_its_lapse_gets_no_late_reminder():
+    with at(START):
+        first, _ = submitted_application()
+        previous = application_register(application=first, by=registration_staff())
+    with at(days_from_end(3)):  # lapsed three days ago; the renewal starts afresh
+        renewal, _ = submitted_application(organisation=first.organisation, renewal_of=first)
+        registration = application_register(application=renewal, by=registration_staff())
+    assert registration.supersedes is None
+    with at(days_from_end(7)):
+        assert send_renewal_reminders() == 0
+    assert not Reminder.objects.filter(registration=previous).exists()
