@@ -197,9 +197,12 @@ MFA_TRUST_ENABLED = False  # no "trust this browser": privileged sessions always
 # TOTP seeds and recovery-code seeds are encrypted at rest (Fernet). Comma-separated keys,
 # newest first, allow rotation. Development derives a key from SECRET_KEY; production.py
 # requires DJANGO_FIELD_ENCRYPTION_KEY.
-FIELD_ENCRYPTION_KEY = env("DJANGO_FIELD_ENCRYPTION_KEY", default="") or (
-    base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest())
-).decode()
+FIELD_ENCRYPTION_KEY = (
+    env("DJANGO_FIELD_ENCRYPTION_KEY", default="")
+    or (
+        base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest())
+    ).decode()
+)
 # Dotted paths of callables (user) -> list[str] naming the privileged roles a user holds; any
 # role makes MFA mandatory and tightens session timeouts and the password length.
 ACCOUNTS_PRIVILEGED_ROLE_CHECKS = ["bodies.selectors.user_privileged_roles"]
