@@ -112,7 +112,7 @@ class Category(models.Model):
     """大分類: one of the seven groups that follow the NIST CSF 2.0 functions."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories")
-    code = models.CharField(_("number"), max_length=8)  # "4"
+    code = models.CharField(_("number"), max_length=32)  # "4"
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     csf_function = models.CharField(_("NIST CSF 2.0 function"), max_length=4)  # "PR"
@@ -139,7 +139,7 @@ class Subcategory(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="subcategories")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subcategories")
-    code = models.CharField(_("number"), max_length=8)  # "4-1"
+    code = models.CharField(_("number"), max_length=32)  # "4-1"
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     csf_function = models.CharField(_("NIST CSF 2.0 function"), max_length=4)
@@ -183,7 +183,7 @@ class Item(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
     subcategory = models.ForeignKey(Subcategory, on_delete=models.CASCADE, related_name="items")
-    code = models.CharField(_("number"), max_length=16)  # "4-1-3"
+    code = models.CharField(_("number"), max_length=48)  # "4-1-3"
     levels = models.ManyToManyField(Level, verbose_name=_("levels"), related_name="items")
     title_ja = models.CharField(_("title (Japanese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
@@ -232,7 +232,7 @@ class Criterion(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(_("number"), max_length=20)  # "4-1-3-2"
+    code = models.CharField(_("number"), max_length=64)  # "4-1-3-2"
     level = models.ForeignKey(
         Level, verbose_name=_("level"), on_delete=models.PROTECT, related_name="criteria"
     )
