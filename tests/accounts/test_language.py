@@ -77,5 +77,17 @@ def test_allauth_mails_use_the_recipients_language():
         headers={"accept-language": "ja"},
     )
     (message,) = mail.outbox
-    assert "Password Reset" in message.subject or "Password" in message.subject
+    assert message.subject == "[SCS Registry] Password Reset Email"
     assert User.objects.get(pk=user.pk).language == "en"
+
+
+def test_allauth_mails_to_japanese_users_are_in_japanese():
+    user = UserFactory.create(email=f"japanese-{RUN}@example.jp", language="ja")
+    client_with_own_ip().post(
+        reverse("account_reset_password"),
+        {"email": user.email},
+        headers={"accept-language": "en"},
+    )
+    (message,) = mail.outbox
+    assert message.subject.startswith("[SCS評価制度 登録簿] ")
+    assert "パスワード" in message.subject

@@ -2,6 +2,10 @@
 
 import base64
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -95,3 +99,32 @@ def test_a_malformed_key_is_a_configuration_error(settings):
     settings.FIELD_ENCRYPTION_KEY = "not-a-fernet-key"
     with pytest.raises(ImproperlyConfigured):
         fernet()
+
+
+def test_production_refuses_to_start_without_the_encryption_key():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "registry.example.jp",
+            "DATABASE_URL": "postgres://portal:portal@127.0.0.1:5432/portal",
+            "REDIS_URL": "redis://127.0.0.1:6379/2",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            "LEDGER_SIGNING_KEY": base64.b64encode(b"k" * 32).decode(),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_FIELD_ENCRYPTION_KEY" in result.stderr

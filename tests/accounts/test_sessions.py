@@ -1,15 +1,18 @@
 """Session timeouts, the session list, and ending sessions."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 
 from accounts.models import UserSession
 from accounts.selectors import hash_session_key
 from core.models import AuditEvent
-from tests.accounts.helpers import client_with_own_ip, login, login_with_mfa
+from tests.accounts.helpers import activate_totp, client_with_own_ip, login, login_with_mfa
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +161,50 @@ def test_logout_ends_the_session_record():
     login(client, user)
     client.post(reverse("account_logout"))
     assert UserSession.objects.get(user=user).end_reason == "logout"
+
+
+# allauth announces authenticator changes after commit; transactional tests run those hooks
+# inside the request, as production does.
+@pytest.mark.django_db(transaction=True)
+def test_adding_and_removing_a_factor_ends_the_other_sessions():
+    user = UserFactory.create()
+    main, other = client_with_own_ip(), client_with_own_ip()
+    login(main, user)
+    login(other, user)
+    activate_totp(main)
+    assert main.get(PRIVATE).status_code == 200
+    assert other.get(PRIVATE).status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.mfa.added", data__type="totp").exists()
+
+    # The next 30-second step: the enrolment code cannot be used again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31)):
+        third = client_with_own_ip()
+        login_with_mfa(third, user)
+        response = main.post(reverse("mfa_deactivate_totp"))
+        assert response.status_code == 302
+        assert main.get(PRIVATE).status_code == 200
+        assert third.get(PRIVATE).status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.mfa.removed", data__type="totp").exists()
+
+
+def test_a_password_reset_ends_every_session_of_the_user():
+    user = UserFactory.create()
+    signed_in = client_with_own_ip()
+    login(signed_in, user)
+    visitor = client_with_own_ip()
+    visitor.post(reverse("account_reset_password"), {"email": user.email})
+    (message,) = mail.outbox
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", str(message.body))
+    assert found is not None
+    response = visitor.get(found.group(1))
+    assert response.status_code == 302
+    response = visitor.post(
+        response["Location"],
+        {"password1": "a completely new passphrase", "password2": "a completely new passphrase"},
+    )
+    assert response.status_code == 302
+    assert signed_in.get(PRIVATE).status_code == 302
+    assert UserSession.objects.get(user=user).end_reason == "password_changed"
+    assert AuditEvent.objects.filter(action="accounts.password.reset", actor=user).exists()
+    # The reset does not sign the visitor in: the login (and any MFA stage) still applies.
+    assert not _signed_in(visitor)
