@@ -1,11 +1,16 @@
 """Admin of people, organisations, invitations and sessions (the operator's back office)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organisation, User, UserSession
+
+# The admin's own password form would bypass allauth's rate limits and the MFA stage: signing in
+# to the admin goes through the portal's login page instead.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 
 @admin.register(User)

@@ -185,3 +185,16 @@ def test_password_change_ends_the_other_sessions_and_is_audited():
     assert first.get(reverse("accounts:profile")).status_code == 200
     assert second.get(reverse("accounts:profile")).status_code == 302
     assert AuditEvent.objects.filter(action="accounts.password.changed", actor=user).exists()
+
+
+def test_the_admin_login_form_is_replaced_by_the_portal_login():
+    staff = UserFactory.create(is_staff=True)
+    client = client_with_own_ip()
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session  # no password sign-in around allauth
