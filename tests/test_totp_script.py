@@ -11,6 +11,8 @@ SECRET = "ONRXGLLEMVWW6LLSMVTWS43UOJQXI2LP"
 
 def test_script_matches_allauth():
     spec = importlib.util.spec_from_file_location("totp_script", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for at in (0, 59, 1_764_000_000, 1_800_000_030):
