@@ -127,7 +127,9 @@ class VerifyView(View):
             "certification:badge", kwargs={"number": registration.number}
         )
         response = render(request, "certification/verify.html", context)
-        response["Cache-Control"] = "public, max-age=60"
+        if not request.user.is_authenticated:
+            # Anonymous pages carry nothing personal: shared caches may keep them a minute.
+            response["Cache-Control"] = "public, max-age=60"
         return response
 
 

@@ -91,7 +91,7 @@ def application_register(*, application: Application, by: User) -> Registration:
     if failed:
         raise SubmissionIncomplete(failed)
     body = registration_bodies_of(by).order_by("pk").first()
-    if body is None:  # pragma: no cover - can_review_submissions guarantees one
+    if body is None:
         raise PermissionDenied
     registration = registration_create(
         organisation=application.organisation,

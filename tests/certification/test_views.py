@@ -72,6 +72,13 @@ def test_the_verification_page_answers_valid(client: Client):
     assert client.get(f"/verify/{registration.number}/")["Cache-Control"] == "public, max-age=60"
 
 
+def test_a_signed_in_visitors_verification_page_is_not_cached_publicly(client: Client):
+    registration = register()
+    sign_in(client, holder_member(registration.organisation))
+    response = client.get(f"/verify/{registration.number}/")
+    assert "public" not in response.get("Cache-Control", "")
+
+
 def test_the_verification_page_answers_suspended_since_and_revoked_on_with_the_reason(
     client: Client,
 ):

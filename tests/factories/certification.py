@@ -37,7 +37,6 @@ from tests.factories.assessments import (
     People,
     application_people,
     fill_answers,
-    small_catalogue,
     star3,
 )
 from tests.factories.bodies import (
@@ -47,7 +46,7 @@ from tests.factories.bodies import (
     SchemeBodyFactory,
     UserFactory,
 )
-from tests.factories.scheme import LevelFactory
+from tests.factories.scheme import EditionFactory, LevelFactory
 
 
 def registration_body() -> SchemeBody:
@@ -91,6 +90,17 @@ def star4() -> Level:
     return LevelFactory.create(stars=4)
 
 
+def registration_edition() -> Edition:
+    """A published edition without criteria: enough for a registration, which only names its
+    edition (applications use `small_catalogue`, whose criteria they answer)."""
+    return EditionFactory.create(
+        code="test-registrations",
+        title_ja="登録テスト用カタログ",
+        title_en="Registration test catalogue",
+        published=True,
+    )
+
+
 def default_scope(organisation: Organisation) -> dict[str, Any]:
     return {
         "entities": [
@@ -119,7 +129,7 @@ def register(
     return registration_create(
         organisation=organisation,
         level=level or star3(),
-        edition=edition or small_catalogue(),
+        edition=edition or registration_edition(),
         scope=default_scope(organisation),
         registering_body=registration_body(),
         by=by or registration_staff(),
@@ -176,7 +186,7 @@ class RegistrationFactory(DjangoModelFactory[Registration]):
     holder_name_en = factory.LazyAttribute(lambda o: o.organisation.name_en)
     corporate_number = factory.LazyAttribute(lambda o: o.organisation.corporate_number)
     level = factory.LazyFunction(star3)
-    edition = factory.LazyFunction(small_catalogue)
+    edition = factory.LazyFunction(registration_edition)
     scope = factory.LazyAttribute(lambda o: default_scope(o.organisation))
     registering_body = factory.LazyFunction(registration_body)
     registered_on = factory.LazyFunction(scheme_today)
@@ -196,6 +206,7 @@ __all__ = [
     "holder_member",
     "register",
     "registration_body",
+    "registration_edition",
     "registration_staff",
     "star3",
     "star4",
