@@ -178,6 +178,18 @@ class Answer(BaseModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A renewal pre-fills the answers of last year's application: each such answer must be
+    # confirmed as still true (or changed, which confirms it too) before the review.
+    carried_over = models.BooleanField(_("carried over from last year"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed still true at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["application", "criterion__position"]
@@ -210,6 +222,11 @@ class Answer(BaseModel):
     @property
     def is_complete(self) -> bool:
         return self.is_answered and not self.needs_justification
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Carried over from last year and not yet confirmed (or changed) this year."""
+        return self.carried_over and self.confirmed_at is None
 
 
 def evidence_upload_path(instance: "EvidenceFile", filename: str) -> str:
@@ -247,6 +264,26 @@ class EvidenceFile(BaseModel):
     answers = models.ManyToManyField(
         Answer, verbose_name=_("supports"), related_name="evidence_files", blank=True
     )
+    # A renewal carries last year's files over: a new row pointing at the same stored file
+    # (same storage name and SHA-256). Dated evidence may have gone stale, so each carried-over
+    # file must be re-confirmed as still current (or removed) before the review.
+    carried_over_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_over_to",
+    )
+    reconfirmed_at = models.DateTimeField(_("re-confirmed as current at"), null=True, blank=True)
+    reconfirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["application", "original_name", "pk"]
@@ -268,6 +305,11 @@ class EvidenceFile(BaseModel):
             "assessments:evidence-download",
             kwargs={"pk": self.application_id, "evidence": self.pk},
         )
+
+    @property
+    def needs_reconfirmation(self) -> bool:
+        """Carried over from last year and not yet re-confirmed as current."""
+        return self.carried_over_from_id is not None and self.reconfirmed_at is None
 
     def as_snapshot(self) -> dict[str, Any]:
         """What a review round remembers of this file (it may be deleted later)."""
