@@ -10,6 +10,7 @@ from .services.certificates import registration_certificate_store
 from .services.lifecycle import registrations_lapse
 from .services.reminders import send_renewal_reminders as send_renewal_reminders_service
 from .services.reminders import send_review_nudges as send_review_nudges_service
+from .services.snapshots import daily_snapshot_publish
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -38,3 +39,11 @@ def send_renewal_reminders(batch_size: int | None = None) -> int:
 def send_review_nudges() -> int:
     """Nudge the advisors and registration staff whose reviews wait too long."""
     return send_review_nudges_service()
+
+
+@shared_task
+def publish_daily_snapshot() -> int:
+    """Publish today's snapshot of valid registrations in the public ledger and sign a
+    checkpoint (every day, even when nothing else happened); returns the checkpoint's size."""
+    _snapshot, checkpoint = daily_snapshot_publish()
+    return checkpoint.tree_size

@@ -133,3 +133,37 @@ class Checkpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.tree_size} @ {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class Snapshot(AppendOnlyModel):
+    """A published daily list of the registrations valid on `as_of` (a CSV document), which the
+    ledger commits to with a `scheme.snapshot` entry (its SHA-256 and row count).
+
+    With it, someone who holds a checkpoint can check offline that a registration was still valid
+    on a day, not only that it was once registered; and the daily entry keeps the ledger moving,
+    so a fresh checkpoint is signed every day even when nothing else happened. One per day.
+    """
+
+    as_of = models.DateField(_("valid on"), unique=True)
+    document = models.CharField(_("stored document"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    count = models.PositiveIntegerField(_("registrations listed"))
+    ledger_seq = models.PositiveBigIntegerField(_("ledger entry"), unique=True)
+    created_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet["Snapshot"].as_manager()
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+        verbose_name = _("ledger snapshot")
+        verbose_name_plural = _("ledger snapshots")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="registry_snapshot_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.count})"

@@ -7,6 +7,7 @@ Proofs read at most ~2·log2(n) stored hashes in one query; only the audit reads
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from .ledger.merkle import (
 )
 from .ledger.note import NoteError, Signer, Verifier, b64decode_strict
 from .ledger.proof import TlogProof, format_tlog_proof
-from .models import Checkpoint, LedgerEntry, LedgerHash
+from .models import Checkpoint, LedgerEntry, LedgerHash, Snapshot
 
 
 def read_stored_hashes(indexes: Sequence[int]) -> list[bytes]:
@@ -46,6 +47,16 @@ def ledger_size() -> int:
     """The number of entries in the ledger (the next entry's `seq`)."""
     last = LedgerEntry.objects.aggregate(last=Max("seq"))["last"]
     return 0 if last is None else int(last) + 1
+
+
+def snapshot_latest() -> Snapshot | None:
+    """The most recent published snapshot, if any."""
+    return Snapshot.objects.order_by("-as_of").first()
+
+
+def snapshot_get(*, as_of: date) -> Snapshot:
+    """The snapshot published for `as_of`; raises Snapshot.DoesNotExist."""
+    return Snapshot.objects.get(as_of=as_of)
 
 
 def ledger_entry_get(*, seq: int) -> LedgerEntry:

@@ -4,6 +4,7 @@ There are no update or delete services: a correction is a new event that refers 
 (`supersedes`). Reads, proofs and the monitor's audit are in selectors.py.
 """
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -11,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,13 +34,16 @@ from .ledger.merkle import (
     verify_consistency,
 )
 from .ledger.note import NoteError, Signer, b64decode_strict, b64encode, sign_note
-from .models import Checkpoint, LedgerEntry, LedgerHash
-from .selectors import ledger_size, read_stored_hashes
+from .models import Checkpoint, LedgerEntry, LedgerHash, Snapshot
+from .selectors import ledger_size, read_stored_hashes, snapshot_latest
 
 # Keys of pg_advisory_xact_lock: one serialises appends (so `seq` has no gaps and every stored
 # hash is written exactly once), the other serialises signers (so no two checkpoints race).
 APPEND_LOCK = 0x5C5_1ED6E
 SIGNER_LOCK = 0x5C5_5161
+SNAPSHOT_LOCK = 0x5C5_5A9
+SNAPSHOT_EVENT = "scheme.snapshot"
+SNAPSHOT_VERSION = 1
 
 MAX_LEAF_BYTES = 4096
 EVENT_VERSION_MAX = 1000
@@ -289,3 +295,58 @@ def checkpoint_sign(*, now: datetime | None = None, by: Any = None) -> Checkpoin
         data={"tree_size": size, "root_hash": b64encode(root), "key_id": f"{signer.key_id:08x}"},
     )
     return checkpoint
+
+
+def snapshot_document_name(as_of: date) -> str:
+    """Where the snapshot document of a day is stored (Django's default storage)."""
+    return f"ledger/snapshots/{as_of.isoformat()}.csv"
+
+
+@transaction.atomic
+def ledger_snapshot_publish(
+    *, as_of: date, document: bytes, count: int, now: datetime | None = None
+) -> tuple[Snapshot, Checkpoint]:
+    """Publish the day's snapshot document (the registrations valid on `as_of`), commit to it in
+    the ledger with a `scheme.snapshot` entry (its SHA-256 and row count), and sign a checkpoint
+    covering it.
+
+    One snapshot per day: when the day's snapshot exists, nothing new is stored or appended and
+    the checkpoint is signed (or returned) as it stands, so the daily job is safe to run twice.
+    Snapshots only move forward: a day before the latest published one is refused. Since a new
+    entry is appended every day, a fresh checkpoint is signed every day even when nothing else
+    happened, which lets verifiers require a recent checkpoint.
+    """
+    _lock(SNAPSHOT_LOCK)
+    snapshot = Snapshot.objects.filter(as_of=as_of).first()
+    if snapshot is None:
+        latest = snapshot_latest()
+        if latest is not None and latest.as_of > as_of:
+            raise DomainError(
+                _("A snapshot for %(latest)s is already published; snapshots only move forward.")
+                % {"latest": latest.as_of.isoformat()},
+                code="ledger_snapshot_backdated",
+            )
+        sha256 = hashlib.sha256(document).hexdigest()
+        name = snapshot_document_name(as_of)
+        # A run that stored the document but did not commit left it behind: replace it.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(document))
+        entry = ledger_append(
+            event={
+                "type": SNAPSHOT_EVENT,
+                "v": SNAPSHOT_VERSION,
+                "as_of": as_of.isoformat(),
+                "count": count,
+                "sha256": sha256,
+            }
+        )
+        snapshot = Snapshot.objects.create(
+            as_of=as_of, document=stored, sha256=sha256, count=count, ledger_seq=entry.seq
+        )
+        audit_record(
+            action="registry.snapshot.published",
+            obj=snapshot,
+            data={"as_of": as_of.isoformat(), "count": count, "sha256": sha256, "seq": entry.seq},
+        )
+    return snapshot, checkpoint_sign(now=now)

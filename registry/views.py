@@ -1,14 +1,17 @@
-"""Public pages of the registry app: the procurer's ★ wizard.
+"""Public pages of the registry app: the procurer's ★ wizard and the ledger's publications.
 
-Both pages are public (no login) and stateless: the answers live in the query string, so Back,
-reload, bookmarks and shared links all work, with or without JavaScript.
+The wizard's pages are public (no login) and stateless: the answers live in the query string, so
+Back, reload, bookmarks and shared links all work, with or without JavaScript. The ledger's
+publications (the latest signed checkpoint, the daily snapshots) are plain files for machines.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .forms import ANSWER_LABELS, QUESTION_TEXTS, AnswersForm, StepForm, parse_question
+from .models import Snapshot
+from .selectors import latest_checkpoint, snapshot_get
 from .wizard import (
     IncompleteAnswersError,
     Question,
@@ -150,3 +155,42 @@ class WizardResultView(View):
             "back_url": wizard_step_url(answers, needed[-1]),
         }
         return render(request, "registry/wizard_result.html", context)
+
+
+# ------------------------------------------------------------------------------------------------
+# The ledger's publications (C2SP tlog-tiles names the checkpoint file `checkpoint`)
+# ------------------------------------------------------------------------------------------------
+
+
+class CheckpointView(View):
+    """The latest signed checkpoint, verbatim (text/plain; cache for seconds only)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        checkpoint = latest_checkpoint()
+        if checkpoint is None:
+            raise Http404(_("No checkpoint has been signed yet."))
+        response = HttpResponse(checkpoint.note, content_type="text/plain; charset=utf-8")
+        response["Cache-Control"] = "public, max-age=10"
+        return response
+
+
+class SnapshotView(View):
+    """The published snapshot document of a day: the registrations valid on it, as CSV. Its
+    SHA-256 is in the ledger (`scheme.snapshot` entry `X-Ledger-Seq`)."""
+
+    def get(self, request: HttpRequest, as_of: str) -> FileResponse:
+        try:
+            snapshot = snapshot_get(as_of=datetime.date.fromisoformat(as_of))
+        except (ValueError, Snapshot.DoesNotExist) as exc:
+            raise Http404(_("No snapshot was published for that day.")) from exc
+        response = FileResponse(
+            default_storage.open(snapshot.document, "rb"),
+            content_type="text/csv; charset=utf-8",
+            as_attachment=False,
+            filename=f"scs-registry-valid-{snapshot.as_of.isoformat()}.csv",
+        )
+        response["X-Ledger-Seq"] = str(snapshot.ledger_seq)
+        response["X-Content-SHA256"] = snapshot.sha256
+        # A published snapshot never changes.
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response

@@ -551,6 +551,11 @@ ROWS: dict[str, Row] = {
     "registry:wizard": none(PUBLIC),
     "registry:wizard-result": none(PUBLIC),
     "registry-api:wizard": none(EVERYBODY(405)),  # POST only
+    # --- the ledger's publications (public files) ---------------------------------------------
+    "registry:ledger-checkpoint": none(PUBLIC),
+    # No snapshot is published in this world: 404 for everybody, never a sign-in redirect
+    # (tests/certification/test_snapshots.py serves one).
+    "registry:ledger-snapshot": Row("public", lambda w: {"as_of": "2000-01-01"}, EVERYBODY(404)),
     # --- scheme bodies and advisors ---------------------------------------------------------
     "bodies:directory": none(PUBLIC),
     "bodies:detail": public(

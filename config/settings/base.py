@@ -232,6 +232,8 @@ ACCOUNTS_PUBLIC_PATHS = [
     r"^/organisations/[1-9][0-9]{12}/$",
     r"^/verify/",
     r"^/api/v1/ledger/",
+    # registry: the ledger's publications (latest checkpoint, daily snapshots)
+    r"^/ledger/",
 ]
 
 # ------------------------------------------------------------------------------------------------
@@ -383,6 +385,12 @@ CELERY_BEAT_SCHEDULE |= {
     "certification.review-nudges": {
         "task": "certification.tasks.send_review_nudges",
         "schedule": crontab(hour=9, minute=30),
+    },
+    # The public ledger: the day's snapshot of valid registrations and a signed checkpoint, every
+    # day even when idle, so that verifiers can insist on a checkpoint at most a day old.
+    "certification.ledger-daily-snapshot": {
+        "task": "certification.tasks.publish_daily_snapshot",
+        "schedule": crontab(hour=0, minute=30),
     },
     "notifications.deliver-pending": {
         "task": "notifications.tasks.deliver_pending_notifications",
