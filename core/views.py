@@ -2,6 +2,7 @@
 the server-error handler."""
 
 import datetime
+import sys
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -10,6 +11,8 @@ from django.template import loader
 from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import TemplateView
+
+from core.middleware import is_service_unavailable, service_unavailable_response
 
 
 class HomeView(TemplateView):
@@ -46,7 +49,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     When this runs something already failed, possibly the database or a context processor, so the
     page gets only the active language and static URLs, exactly like Django's default handler.
+    An outage of Redis or the Celery broker raised outside a view (e.g. in a middleware) gets
+    the designed 503 of core.middleware instead.
     """
+    if is_service_unavailable(sys.exc_info()[1]):
+        return service_unavailable_response(request)
     template = loader.get_template("500.html")
     return HttpResponseServerError(
         template.render({"LANGUAGE_CODE": translation.get_language() or "ja"})

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionSecurityMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.MFAEnforcementMiddleware",
+    # A view that fails because Redis or the Celery broker is down answers a designed 503.
+    "core.middleware.ServiceUnavailableMiddleware",
 ]
 
 TEMPLATES = [

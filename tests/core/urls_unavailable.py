@@ -1,0 +1,47 @@
+"""URLconf for the outage tests: the real site plus views that use the shared cache or the task
+queue the way the portal's views do, so that an unreachable Redis or broker raises inside them."""
+
+from celery import Celery
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
+
+from config.urls import handler500
+from config.urls import urlpatterns as site_urlpatterns
+
+
+def read_cache(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"value": cache.get("outage-test")})
+
+
+def enqueue(request: HttpRequest) -> HttpResponse:
+    """Publish a task to the broker named in the OUTAGE_TEST_BROKER_URL setting, without the
+    retries that would make an unreachable broker take seconds to report."""
+    app = Celery(
+        "outage-test",
+        broker=getattr(settings, "OUTAGE_TEST_BROKER_URL", "memory://"),
+        broker_connection_retry=False,
+        broker_connection_max_retries=0,
+        task_publish_retry=False,
+    )
+    try:
+        app.send_task("outage.test", retry=False)
+    finally:
+        app.close()
+    return HttpResponse("queued")
+
+
+def broken(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a view failed")
+
+
+urlpatterns = [
+    path("test/cache/", read_cache),
+    path("api/v1/test/cache/", read_cache),
+    path("test/enqueue/", enqueue),
+    path("test/broken/", broken),
+    *site_urlpatterns,
+]
+
+__all__ = ["handler500", "urlpatterns"]
