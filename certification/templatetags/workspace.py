@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.context import Context
 
@@ -37,7 +37,8 @@ _REQUEST_CACHE = "_workspace_links"
 class WorkspaceLinks:
     """The per-role links of one signed-in user (all False for anonymous visitors)."""
 
-    member: bool = False
+    applicant: bool = False
+    holder: bool = False
     advisor: bool = False
     registration_staff: bool = False
     looks_after_registrations: bool = False
@@ -46,9 +47,10 @@ class WorkspaceLinks:
 
 def workspace_links_for(user: Any) -> WorkspaceLinks:
     """Which per-role links `user` gets, from the same predicates the pages themselves check
-    (bodies.permissions), in a single query: members of an organisation get their applications
-    and registrations, advisors their inbox, registration staff the queue, the scheme bodies'
-    staff who look after registrations their list, and everybody the unread count."""
+    (bodies.permissions), in a single query: members, administrators and executives of an
+    organisation get its applications, anyone who belongs to one its registrations, advisors
+    their inbox, registration staff the queue, the scheme bodies' staff who look after
+    registrations their list, and everybody the unread count."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return WorkspaceLinks()
     registration_bodies = bodies_where_staff(
@@ -64,7 +66,13 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            is_member=Exists(Membership.objects.filter(user_id=OuterRef("pk"))),
+            is_applicant=Exists(
+                Membership.objects.filter(
+                    Q(is_member=True) | Q(is_admin=True) | Q(is_executive=True),
+                    user_id=OuterRef("pk"),
+                )
+            ),
+            is_holder=Exists(Membership.objects.filter(user_id=OuterRef("pk"))),
             is_advisor=Exists(AdvisorProfile.objects.filter(user_id=OuterRef("pk"))),
             is_registration_staff=Exists(registration_bodies),
             is_accreditation_staff=Exists(accreditation_bodies_of(user)),
@@ -72,7 +80,8 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
             unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         )
         .values(
-            "is_member",
+            "is_applicant",
+            "is_holder",
             "is_advisor",
             "is_registration_staff",
             "is_accreditation_staff",
@@ -84,7 +93,8 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
     if row is None:
         return WorkspaceLinks()
     return WorkspaceLinks(
-        member=row["is_member"],
+        applicant=row["is_applicant"],
+        holder=row["is_holder"],
         advisor=row["is_advisor"],
         registration_staff=row["is_registration_staff"],
         looks_after_registrations=(

@@ -75,6 +75,14 @@ def test_a_member_of_an_organisation_gets_applications_and_registrations() -> No
     assert _shown(_nav(user)) == COMMON | {"applications", "registrations"}
 
 
+def test_a_procurer_only_sees_the_registrations_not_the_applications() -> None:
+    user = UserFactory.create()
+    MembershipFactory.create(
+        user=user, organisation=OrganisationFactory.create(), is_member=False, is_procurer=True
+    )
+    assert _shown(_nav(user)) == COMMON | {"registrations"}
+
+
 def test_a_user_without_an_organisation_gets_only_the_common_links() -> None:
     assert _shown(_nav(UserFactory.create())) == COMMON
 
