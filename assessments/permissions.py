@@ -89,3 +89,9 @@ def application_actions(user: Any, application: Application) -> dict[str, bool]:
         "review": reviewer,
         "sign": application.status == status.APPROVED and can_sign_declaration(user, application),
     }
+
+
+def can_renew_application(user: Any, application: Application) -> bool:
+    """Members and administrators of the applicant start its renewal (whether it can be renewed
+    now is selectors.renewal_refusal)."""
+    return can_start_application(user, application.organisation)

@@ -2,10 +2,13 @@
 (`application_list_for`, `application_get_for`): applications outside the user's scope do not
 exist for them (404), whoever they are."""
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -124,8 +127,6 @@ def scope_entities_for(organisation: Organisation) -> list[Organisation]:
 
 def current_edition() -> Edition:
     """The edition new applications are pinned to (settings.SCHEME_CURRENT_EDITION)."""
-    from django.conf import settings
-
     return Edition.objects.get(code=settings.SCHEME_CURRENT_EDITION)
 
 
@@ -278,7 +279,9 @@ def criterion_url(application: Application, criterion: Criterion) -> str:
 
 def application_open_points(application: Application) -> list[OpenPoint]:
     """What is still missing before the self-assessment can go to the advisor: the scope,
-    an accepted advisor, every criterion answered and every "not applicable" justified."""
+    an accepted advisor, every criterion answered and every "not applicable" justified; for a
+    renewal also every carried-over answer confirmed and every carried-over evidence file
+    re-confirmed as current."""
     points: list[OpenPoint] = []
     scope_url = reverse("assessments:scope", kwargs={"pk": application.pk})
     if not application.infrastructure.strip():
@@ -332,6 +335,34 @@ def application_open_points(application: Application) -> list[OpenPoint]:
                     criterion=answer.criterion.code,
                 )
             )
+        if answer.needs_confirmation:
+            points.append(
+                OpenPoint(
+                    code="carried_over_unconfirmed",
+                    message=_(
+                        "Criterion %(code)s was carried over from last year: confirm that it "
+                        "is still true, or change it."
+                    )
+                    % {"code": answer.criterion.code},
+                    url=criterion_url(application, answer.criterion),
+                    criterion=answer.criterion.code,
+                )
+            )
+    evidence_url = reverse("assessments:evidence", kwargs={"pk": application.pk})
+    for evidence in EvidenceFile.objects.filter(
+        application=application, carried_over_from__isnull=False, reconfirmed_at__isnull=True
+    ).order_by("original_name", "pk"):
+        points.append(
+            OpenPoint(
+                code="evidence_not_reconfirmed",
+                message=_(
+                    "The evidence file “%(name)s” was carried over from last year: confirm that "
+                    "it is still current, or remove or replace it."
+                )
+                % {"name": evidence.original_name},
+                url=f"{evidence_url}#evidence-{evidence.pk}",
+            )
+        )
     return points
 
 
@@ -594,3 +625,190 @@ def latest_declaration(application: Application) -> Declaration | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Renewals
+# ------------------------------------------------------------------------------------------------
+
+# Registration statuses (certification.models.Registration.Status values) in which the ★ is
+# still held and can be renewed without a gap, and the one of a registration that ran out.
+LIVE_REGISTRATION_STATUSES = ("active", "suspended")
+LAPSED_REGISTRATION_STATUS = "expired"
+
+
+def registration_of(application: Application) -> Any | None:
+    """The registration made from `application`, if any. Reached through the registration's
+    one-to-one link to its application, so that this app does not import the certification app
+    that is built on it."""
+    try:
+        return application.registration
+    except ObjectDoesNotExist:
+        return None
+
+
+def renewal_grace_days() -> int:
+    """How long after the end of validity a lapsed registration may still be renewed: as long as
+    the renewal reminders still ask for it (the last reminder's offset plus its late window)."""
+    offsets = [int(o) for o in getattr(settings, "CERTIFICATION_RENEWAL_REMINDER_OFFSETS", [])]
+    late = int(getattr(settings, "CERTIFICATION_REMINDER_LATE_WINDOW_DAYS", 30))
+    return max([0, *offsets]) + late
+
+
+def existing_renewal(previous: Application) -> Application | None:
+    """A renewal of `previous` that is under way or registered (withdrawn and rejected ones do
+    not count: the organisation may start again)."""
+    return (
+        Application.objects.filter(renewal_of=previous)
+        .exclude(status__in=[Application.Status.WITHDRAWN, Application.Status.REJECTED])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RenewalRefusal:
+    """Why an application cannot be renewed now."""
+
+    code: str
+    message: str
+
+
+def renewal_refusal(
+    previous: Application, *, today: datetime.date | None = None
+) -> RenewalRefusal | None:
+    """None when `previous` can be renewed today; otherwise the reason. A renewal starts from a
+    registered application whose registration is still held (active or suspended), or ran out
+    no longer ago than renewal_grace_days(), and that has no renewal under way or registered."""
+    today = today or timezone.localdate()
+    if previous.status != Application.Status.REGISTERED:
+        return RenewalRefusal("not_registered", _("Only a registered application can be renewed."))
+    registration = registration_of(previous)
+    if registration is None:
+        return RenewalRefusal(
+            "no_registration", _("This application has no registration to renew.")
+        )
+    renewal = existing_renewal(previous)
+    if renewal is not None:
+        return RenewalRefusal(
+            "renewal_exists",
+            _("A renewal of this application already exists: %(ref)s.")
+            % {"ref": renewal.reference},
+        )
+    if registration.status in LIVE_REGISTRATION_STATUSES:
+        return None
+    if registration.status == LAPSED_REGISTRATION_STATUS:
+        if (today - registration.valid_until).days <= renewal_grace_days():
+            return None
+        return RenewalRefusal(
+            "lapsed_too_long",
+            _(
+                "The registration ended more than %(days)d days ago: start a new application "
+                "instead of a renewal."
+            )
+            % {"days": renewal_grace_days()},
+        )
+    return RenewalRefusal(
+        "registration_ended",
+        _("The registration %(number)s is no longer held and cannot be renewed.")
+        % {"number": registration.number},
+    )
+
+
+def can_renew_now(user: Any, previous: Application) -> bool:
+    """`user` may start the renewal of `previous` today (for the "Start the renewal" button)."""
+    from .permissions import can_renew_application
+
+    return can_renew_application(user, previous) and renewal_refusal(previous) is None
+
+
+def renewal_new_criteria(application: Application) -> list[Criterion]:
+    """For a renewal on a newer edition: the criteria that had no match (by code) in last year's
+    application, so they start empty."""
+    if application.renewal_of_id is None:
+        return []
+    previous_codes = set(
+        Answer.objects.filter(application_id=application.renewal_of_id).values_list(
+            "criterion__code", flat=True
+        )
+    )
+    return [
+        answer.criterion
+        for answer in Answer.objects.filter(application=application)
+        .select_related("criterion__item__subcategory__category")
+        .order_by("criterion__position")
+        if answer.criterion.code not in previous_codes
+    ]
+
+
+@dataclass(frozen=True)
+class RenewalSummary:
+    """What the applicant still has to confirm in a renewal."""
+
+    previous: Application
+    registration: Any | None
+    unconfirmed_answers: int
+    evidence_to_reconfirm: int
+    new_criteria: list[Criterion]
+
+
+def renewal_summary(application: Application) -> RenewalSummary | None:
+    """For a renewal: the application it renews, that application's registration and what is
+    left to confirm; None for a first application."""
+    if application.renewal_of_id is None:
+        return None
+    previous = Application.objects.select_related("edition").get(pk=application.renewal_of_id)
+    return RenewalSummary(
+        previous=previous,
+        registration=registration_of(previous),
+        unconfirmed_answers=Answer.objects.filter(
+            application=application, carried_over=True, confirmed_at__isnull=True
+        ).count(),
+        evidence_to_reconfirm=EvidenceFile.objects.filter(
+            application=application, carried_over_from__isnull=False, reconfirmed_at__isnull=True
+        ).count(),
+        new_criteria=renewal_new_criteria(application),
+    )
+
+
+def approved_snapshots_of(application: Application) -> dict[str, AnswerSnapshot]:
+    """The answers as the advisor approved them (the snapshots of the approved round), by
+    criterion code; empty when the application was never approved."""
+    approval = latest_approval(application)
+    if approval is None:
+        return {}
+    return {
+        s.criterion.code: s
+        for s in AnswerSnapshot.objects.filter(round_id=approval.round_id).select_related(
+            "criterion"
+        )
+    }
+
+
+def renewal_changes(review_round: ReviewRound) -> dict[int, CriterionChange | None] | None:
+    """For a round of a renewal: per criterion id, what changed since last year's approved
+    answers (matched by criterion code; evidence by SHA-256, since carried-over files are new
+    rows of the same file). None for a criterion new in this edition; None overall when the
+    application is not a renewal."""
+    application = review_round.application
+    if application.renewal_of_id is None:
+        return None
+    previous = Application.objects.get(pk=application.renewal_of_id)
+    last_year = approved_snapshots_of(previous)
+    changes: dict[int, CriterionChange | None] = {}
+    for snapshot in AnswerSnapshot.objects.filter(round=review_round).select_related("criterion"):
+        before = last_year.get(snapshot.criterion.code)
+        if before is None:
+            changes[snapshot.criterion_id] = None
+            continue
+        old = {e["sha256"]: e for e in before.evidence}
+        new = {e["sha256"]: e for e in snapshot.evidence}
+        changes[snapshot.criterion_id] = CriterionChange(
+            status_before=before.status,
+            status_after=snapshot.status,
+            description_diff=_text_diff(before.description, snapshot.description),
+            justification_changed=before.na_justification != snapshot.na_justification,
+            evidence_added=[new[k] for k in new.keys() - old.keys()],
+            evidence_removed=[old[k] for k in old.keys() - new.keys()],
+        )
+    return changes

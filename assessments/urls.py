@@ -29,8 +29,14 @@ urlpatterns = [
         views.ItemSaveView.as_view(),
         name="item-save",
     ),
+    path(
+        "<int:pk>/assessment/<str:category>/confirm/",
+        views.ConfirmCategoryView.as_view(),
+        name="confirm-category",
+    ),
     path("<int:pk>/answers/<str:criterion>/", views.AnswerSaveView.as_view(), name="answer-save"),
     path("<int:pk>/submit/", views.SubmitForReviewView.as_view(), name="submit"),
+    path("<int:pk>/renew/", views.RenewView.as_view(), name="renew"),
     path("<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("<int:pk>/effort/", views.EffortView.as_view(), name="effort"),
     path("<int:pk>/evidence/", views.EvidenceView.as_view(), name="evidence"),
@@ -43,6 +49,11 @@ urlpatterns = [
         "<int:pk>/evidence/<int:evidence>/delete/",
         views.EvidenceDeleteView.as_view(),
         name="evidence-delete",
+    ),
+    path(
+        "<int:pk>/evidence/<int:evidence>/reconfirm/",
+        views.EvidenceReconfirmView.as_view(),
+        name="evidence-reconfirm",
     ),
     path(
         "<int:pk>/checklist/download/",

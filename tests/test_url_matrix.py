@@ -713,6 +713,15 @@ def url_patterns() -> Iterator[tuple[str, str]]:
                     ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
+    "assessments:renew": org(app, application(editor=405, executive=405, advisor=405)),
+    "assessments:confirm-category": org(
+        lambda o: app(o, category=o.category),
+        application(editor=405, executive=405, advisor=405),
+    ),
+    "assessments:evidence-reconfirm": org(
+        lambda o: app(o, evidence=o.evidence_pk),
+        application(editor=405, executive=405, advisor=405),
+    ),
                 route = prefix + str(pattern.pattern)
                 name = pattern.name
                 key = (f"{namespace}:{name}" if namespace else name) if name else route

@@ -212,7 +212,8 @@ def answer_save(
     """Save one answer if nobody else saved it since version `expected_version` was loaded;
     otherwise raise AnswerConflict carrying the stored answer (nothing is overwritten).
 
-    Saving an unchanged answer is a no-op (the version stays)."""
+    Saving an unchanged answer is a no-op (the version stays). Changing an answer carried over
+    by a renewal also confirms it."""
     answer = (
         Answer.objects.select_for_update(of=("self",))
         .select_related("application", "criterion", "updated_by")
@@ -237,16 +238,13 @@ def answer_save(
     answer.na_justification = na_justification
     answer.version += 1
     answer.updated_by = by
-    answer.save(
-        update_fields=[
-            "status",
-            "description",
-            "na_justification",
-            "version",
-            "updated_by",
-            "updated_at",
-        ]
-    )
+    fields = ["status", "description", "na_justification", "version", "updated_by", "updated_at"]
+    if answer.needs_confirmation:
+        # Changing a carried-over answer is this year's answer: it confirms it.
+        answer.confirmed_at = timezone.now()
+        answer.confirmed_by = by
+        fields += ["confirmed_at", "confirmed_by"]
+    answer.save(update_fields=fields)
     return answer
 
 

@@ -108,8 +108,9 @@ def evidence_detach(*, evidence: EvidenceFile, answer: Answer, by: User) -> Evid
 
 @transaction.atomic
 def evidence_delete(*, evidence: EvidenceFile, by: User) -> None:
-    """Delete an evidence file and its stored content. Review rounds keep their record of it
-    (name and SHA-256)."""
+    """Delete an evidence file and its stored content (unless another application's row, such
+    as last year's for a renewal, still points at the same stored file). Review rounds keep
+    their record of it (name and SHA-256)."""
     application = lock_application(evidence.application)
     require(can_edit_application(by, application))
     _ensure_editable(application)
@@ -125,5 +126,7 @@ def evidence_delete(*, evidence: EvidenceFile, by: User) -> None:
     )
     storage, name = evidence.file.storage, evidence.file.name
     evidence.delete()
-    if name:
+    # A renewal's carried-over row shares its stored file with last year's row: the file goes
+    # only with the last row that points at it.
+    if name and not EvidenceFile.objects.filter(file=name).exists():
         transaction.on_commit(lambda: storage.delete(name))

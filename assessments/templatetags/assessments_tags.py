@@ -62,3 +62,23 @@ def get_item(mapping: Any, key: Any) -> Any:
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.inclusion_tag("assessments/includes/renewal_for_registration.html", takes_context=True)
+def renewal_for_registration(context: template.Context, registration: Any) -> dict[str, Any]:
+    """On a registration's page: "Start the renewal" when the signed-in user may start it now,
+    or a link to the renewal already under way."""
+    from .. import selectors
+
+    application = getattr(registration, "application", None)
+    user = context.get("user")
+    result: dict[str, Any] = {"application": application, "csrf_token": context.get("csrf_token")}
+    if application is None or user is None:
+        return result
+    from ..permissions import can_renew_application
+
+    if not can_renew_application(user, application):
+        return result
+    result["existing_renewal"] = selectors.existing_renewal(application)
+    result["can_renew"] = selectors.can_renew_now(user, application)
+    return result

@@ -22,6 +22,7 @@ from .evidence import (
     EvidenceDownloadView,
     EvidenceView,
 )
+from .renewals import ConfirmCategoryView, EvidenceReconfirmView, RenewView
 from .reviews import CriterionReviewSaveView, ReviewDecisionView, ReviewView
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ChecklistApplyView",
     "ChecklistDownloadView",
     "ChecklistUploadView",
+    "ConfirmCategoryView",
     "CriterionReviewSaveView",
     "DeclarationPdfView",
     "DeclarationView",
@@ -44,8 +46,10 @@ __all__ = [
     "EngagementView",
     "EvidenceDeleteView",
     "EvidenceDownloadView",
+    "EvidenceReconfirmView",
     "EvidenceView",
     "ItemSaveView",
+    "RenewView",
     "ReviewDecisionView",
     "ReviewView",
     "ScopeUpdateView",

@@ -24,7 +24,13 @@ from ..forms import AnswerForm
 from ..models import Answer, Application, CriterionReview, EvidenceFile
 from ..permissions import application_actions, can_edit_application
 from ..services.applications import AnswerConflict, answer_save
-from ..services.evidence import evidence_attach, evidence_detach, evidence_upload
+from ..services.evidence import (
+    evidence_attach,
+    evidence_delete,
+    evidence_detach,
+    evidence_upload,
+)
+from ..services.renewals import answer_confirm, evidence_reconfirm
 from .common import ApplicationMixin, current_user
 
 
@@ -73,8 +79,10 @@ def _ids(values: list[str]) -> list[int]:
 def process_criterion(
     request: HttpRequest, application: Application, answer: Answer, user: User
 ) -> CriterionOutcome:
-    """Save the posted answer of one criterion and its evidence changes. Each part is
-    independent: a conflict or a refused upload never loses the rest."""
+    """Save the posted answer of one criterion and its evidence changes; for a renewal also
+    "confirm still true" (`<prefix>-confirm`) and, for carried-over evidence, "still current"
+    (`<prefix>-reconfirm`) and "remove" (`<prefix>-remove`). Each part is independent: a
+    conflict or a refused upload never loses the rest."""
     prefix = prefix_for(answer)
     form = AnswerForm(request.POST, prefix=prefix)
     outcome = CriterionOutcome(answer=answer, form=form)
@@ -103,7 +111,25 @@ def process_criterion(
     else:
         outcome.errors.extend(str(error) for errors in form.errors.values() for error in errors)
 
+    if outcome.ok and request.POST.get(f"{prefix}-confirm") and outcome.answer.carried_over:
+        try:
+            outcome.answer = answer_confirm(answer=outcome.answer, by=user)
+            outcome.saved = True
+        except DomainError as exc:
+            outcome.errors.append(exc.message)
+
     evidence = {e.pk: e for e in selectors.evidence_for(application)}
+    try:
+        for evidence_id in _ids(request.POST.getlist(f"{prefix}-reconfirm")):
+            if evidence_id in evidence:
+                evidence_reconfirm(evidence=evidence[evidence_id], by=user)
+                outcome.evidence_changed = True
+        for evidence_id in _ids(request.POST.getlist(f"{prefix}-remove")):
+            if evidence_id in evidence and evidence[evidence_id].carried_over_from_id:
+                evidence_delete(evidence=evidence.pop(evidence_id), by=user)
+                outcome.evidence_changed = True
+    except DomainError as exc:
+        outcome.errors.append(exc.message)
     shown = set(_ids(request.POST.getlist(f"{prefix}-evidence-shown")))
     kept = set(_ids(request.POST.getlist(f"{prefix}-evidence")))
     attach = _ids([request.POST.get(f"{prefix}-attach", "")])
@@ -211,6 +237,7 @@ class AssessmentView(ApplicationMixin, View):
         categories = list(selectors.categories_for(application))
         index = [c.pk for c in categories].index(category.pk)
         progress = selectors.application_progress(application)
+        renewal = selectors.renewal_summary(application)
         context = {
             "application": application,
             "actions": application_actions(request.user, application),
@@ -224,6 +251,9 @@ class AssessmentView(ApplicationMixin, View):
                 (p for p in progress.categories if p.category.pk == category.pk), None
             ),
             "outcomes": outcomes,
+            "renewal": renewal,
+            "renewal_new_codes": {c.code for c in renewal.new_criteria} if renewal else set(),
+            "to_confirm": sum(1 for a in answers if a.needs_confirmation),
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 

@@ -143,6 +143,10 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         context["effort_form"] = EffortForm(initial={"hours": application.effort_hours})
         context["first_category"] = selectors.categories_for(application).first()
         context["can_edit"] = can_edit_application(self.request.user, application)
+        context["renewal"] = selectors.renewal_summary(application)
+        if application.status == application.Status.REGISTERED:
+            context["can_renew"] = selectors.can_renew_now(self.request.user, application)
+            context["existing_renewal"] = selectors.existing_renewal(application)
         return context
 
 

@@ -52,6 +52,7 @@ class EvidenceView(ApplicationMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["evidence_files"] = selectors.evidence_for(self.application)
+        context["to_reconfirm"] = any(e.needs_reconfirmation for e in context["evidence_files"])
         used = selectors.evidence_total_size(self.application)
         context["used"] = used
         context["max_application"] = max_application_size()

@@ -40,6 +40,10 @@ class ReviewEntry:
     change: CriterionChange | None
     errors: list[str] = field(default_factory=list)
     saved: bool = False
+    # For a renewal: what changed since last year's approved answers (None for a criterion new
+    # in this edition, see `new_this_edition`).
+    last_year: CriterionChange | None = None
+    new_this_edition: bool = False
 
 
 @dataclass
@@ -81,6 +85,7 @@ def review_entries(
     reviews = selectors.criterion_reviews_of(review_round)
     previous = selectors.previous_round_reviews(review_round)
     changes = selectors.round_changes(review_round) or {}
+    since_last_year = selectors.renewal_changes(review_round)
     entries = []
     for snapshot in snapshots:
         criterion = snapshot.criterion
@@ -103,6 +108,10 @@ def review_entries(
                 review=review,
                 previous=previous.get(criterion.pk),
                 change=changes.get(criterion.pk),
+                last_year=since_last_year.get(criterion.pk) if since_last_year else None,
+                new_this_edition=(
+                    since_last_year is not None and since_last_year.get(criterion.pk) is None
+                ),
             )
         )
     return entries
