@@ -144,7 +144,8 @@ def test_the_renewal_is_prefilled_from_last_year(last_year):
             old[code].description,
             old[code].na_justification,
         )
-        assert answer.carried_over and answer.confirmed_at is None
+        assert answer.carried_over
+        assert answer.confirmed_at is None
     assert new["1-1-2-1"].status == Answer.Status.NOT_APPLICABLE
     event = AuditEvent.objects.get(action="assessments.application.renewal_started")
     assert event.data["renews"] == previous.pk
@@ -163,7 +164,8 @@ def test_evidence_is_carried_over_as_the_same_stored_file(last_year):
     assert copy.sha256 == old_file.sha256
     assert copy.original_name == old_file.original_name
     assert copy.carried_over_from == old_file
-    assert copy.reconfirmed_at is None and copy.needs_reconfirmation
+    assert copy.reconfirmed_at is None
+    assert copy.needs_reconfirmation
     codes = sorted(a.criterion.code for a in copy.answers.all())
     assert codes == sorted(a.criterion.code for a in old_file.answers.all())
     assert all(a.application_id == renewal.pk for a in copy.answers.all())
@@ -225,9 +227,11 @@ def test_an_edition_change_prefills_matching_criteria_and_lists_the_new_ones(las
     assert renewal.edition == edition
     new = answers_by_code(renewal)
     assert sorted(new) == ["1-1-1-1", "1-1-1-2", "1-1-1-9"]
-    assert new["1-1-1-1"].carried_over and new["1-1-1-1"].status == Answer.Status.IMPLEMENTED
+    assert new["1-1-1-1"].carried_over
+    assert new["1-1-1-1"].status == Answer.Status.IMPLEMENTED
     assert new["1-1-1-1"].criterion.edition == edition
-    assert not new["1-1-1-9"].carried_over and new["1-1-1-9"].status == ""
+    assert not new["1-1-1-9"].carried_over
+    assert new["1-1-1-9"].status == ""
     summary = renewal_summary(renewal)
     assert summary is not None
     assert [c.code for c in summary.new_criteria] == ["1-1-1-9"]
@@ -291,7 +295,8 @@ def test_a_lapsed_registration_can_be_renewed_only_within_the_late_window(last_y
         assert renewal_refusal(previous) is None
     with time_machine.travel(end + datetime.timedelta(days=38, hours=12), tick=False):
         refusal = renewal_refusal(previous)
-        assert refusal is not None and refusal.code == "lapsed_too_long"
+        assert refusal is not None
+        assert refusal.code == "lapsed_too_long"
         with pytest.raises(DomainError):
             application_renew(previous=previous, by=people.member)
 
@@ -304,7 +309,8 @@ def test_confirming_and_changing_both_confirm_an_answer(last_year):
     renewal = application_renew(previous=previous, by=people.member)
     answers = answers_by_code(renewal)
     confirmed = answer_confirm(answer=answers["1-1-1-1"], by=people.member)
-    assert confirmed.confirmed_at is not None and confirmed.confirmed_by == people.member
+    assert confirmed.confirmed_at is not None
+    assert confirmed.confirmed_by == people.member
     changed = answer_save(
         answer=answers["1-1-1-2"],
         by=people.member,
@@ -371,9 +377,12 @@ def test_reconfirming_evidence(last_year):
     with pytest.raises(PermissionDenied):
         evidence_reconfirm(evidence=copy, by=people.procurer)
     done = evidence_reconfirm(evidence=copy, by=people.member)
-    assert done.reconfirmed_at is not None and done.reconfirmed_by == people.member
+    assert done.reconfirmed_at is not None
+    assert done.reconfirmed_by == people.member
     with pytest.raises(DomainError) as refused:
-        evidence_reconfirm(evidence=EvidenceFile.objects.get(application=previous), by=people.member)
+        evidence_reconfirm(
+            evidence=EvidenceFile.objects.get(application=previous), by=people.member
+        )
     assert refused.value.code == "not_editable"
 
 
@@ -464,12 +473,15 @@ def test_starting_the_renewal_from_the_registered_application_page(last_year):
     assert renew_url in detail.content.decode()
     response = client.post(renew_url)
     renewal = Application.objects.get(renewal_of=previous)
-    assert response.status_code == 302 and response["Location"] == renewal.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == renewal.get_absolute_url()
     page = client.get(renewal.get_absolute_url()).content.decode()
-    assert previous.reference in page and registration.number in page
+    assert previous.reference in page
+    assert registration.number in page
     # Once started, last year's page links to the renewal instead of offering another.
     detail = client.get(previous.get_absolute_url()).content.decode()
-    assert renew_url not in detail and renewal.get_absolute_url() in detail
+    assert renew_url not in detail
+    assert renewal.get_absolute_url() in detail
     again = client.post(renew_url, follow=True)
     assert Application.objects.filter(renewal_of=previous).count() == 1
     assert renewal.reference in again.content.decode()
@@ -485,7 +497,8 @@ def test_the_renewal_button_is_for_those_who_may_start_it(last_year):
     assert renew_url not in executive.get(holder_page).content.decode()
     member = sign_in(Client(), people.member)
     page = member.get(holder_page)
-    assert page.status_code == 200 and renew_url in page.content.decode()
+    assert page.status_code == 200
+    assert renew_url in page.content.decode()
     assert sign_in(Client(), people.other_supplier).post(renew_url).status_code == 404
 
 
@@ -513,7 +526,8 @@ def test_confirming_on_the_assessment_page_with_htmx_and_without(last_year):
     assert 'id="carried-1-1-1-1"' in response.content.decode()
     assert 'hx-swap-oob="true"' in response.content.decode()
     answer.refresh_from_db()
-    assert answer.confirmed_at is not None and answer.version == 0
+    assert answer.confirmed_at is not None
+    assert answer.version == 0
 
     # Without JavaScript the item's form posts every criterion of the item; the confirm button
     # names its criterion, and the text typed into the other one is saved, not lost.
@@ -532,7 +546,8 @@ def test_confirming_on_the_assessment_page_with_htmx_and_without(last_year):
     )
     assert response.status_code == 302
     other.refresh_from_db()
-    assert other.description == "今年は手順を見直し中。" and other.confirmed_at is not None
+    assert other.description == "今年は手順を見直し中。"
+    assert other.confirmed_at is not None
 
 
 def test_bulk_confirm_of_a_category_on_the_page(last_year):
@@ -607,7 +622,8 @@ def test_still_current_on_the_evidence_page(last_year):
     )
     assert reconfirm in page
     response = client.post(reconfirm)
-    assert response.status_code == 302 and response["Location"].endswith(f"#evidence-{copy.pk}")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#evidence-{copy.pk}")
     copy.refresh_from_db()
     assert copy.reconfirmed_at is not None
     assert sign_in(Client(), people.executive).post(reconfirm).status_code == 403
@@ -623,7 +639,8 @@ def test_sending_a_renewal_with_open_points_lists_them(last_year):
     html = response.content.decode()
     renewal.refresh_from_db()
     assert renewal.status == Application.Status.DRAFT
-    assert "1-1-1-1" in html and "脆弱性診断報告書2026.pdf" in html
+    assert "1-1-1-1" in html
+    assert "脆弱性診断報告書2026.pdf" in html
 
 
 # --- the whole way -------------------------------------------------------------------------------
