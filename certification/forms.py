@@ -78,3 +78,84 @@ class VerifyForm(forms.Form):
         max_length=32,
         help_text=_("For example SCS3-2027-000123, as printed on the certificate of registration."),
     )
+
+
+class AnnualSelfAssessmentForm(forms.Form):
+    """The holder's annual statement to the evaluation body (the service checks the rest)."""
+
+    MAINTAINED_CHOICES = [
+        ("yes", _("Yes, every measure evaluated is still in place")),
+        ("no", _("No, some measures changed or are no longer in place")),
+    ]
+
+    measures_maintained = forms.ChoiceField(
+        label=_("Are the measures evaluated still in place?"),
+        choices=MAINTAINED_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    changes = forms.CharField(
+        label=_("Changes since the evaluation"),
+        help_text=_(
+            "Changes to the scope, the organisation, the systems or the measures (required "
+            "when a measure is no longer in place)."
+        ),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    incidents = forms.CharField(
+        label=_("Security incidents"),
+        help_text=_("Incidents in the scope since the evaluation or the last self-assessment."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    statement = forms.CharField(
+        label=_("Further remarks"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        help_text=_(
+            "For example the filled-in self-assessment sheet. PDF, images, Word, Excel, "
+            "PowerPoint, text or CSV; the type is checked from the content."
+        ),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("measures_maintained") == "no"
+            and not (cleaned.get("changes") or "").strip()
+        ):
+            self.add_error(
+                "changes",
+                _("Describe which measures are no longer in place, and why, under the changes."),
+            )
+        return cleaned
+
+
+class AnnualReviewForm(forms.Form):
+    """The evaluation body accepts or returns an annual self-assessment."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return for completion"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the holder"),
+        help_text=_("Required when you return it: say what must be completed or corrected."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say what the holder must complete or correct."))
+        return cleaned

@@ -4,12 +4,14 @@ guards), the views and the templates. They answer "who"; the state is the transi
 
 from typing import Any
 
+from django.db.models import Q
+
 from accounts.models import Membership
 from bodies.permissions import accreditation_bodies_of, is_registration_staff
 
 from .choices import Action
 from .models import Registration
-from .selectors import decision_bodies_of
+from .selectors import decision_bodies_of, evaluation_bodies_of
 from .workflows import ACTION_ACTOR, HOLDER, SCHEME_BODY
 
 
@@ -71,3 +73,30 @@ def can_change_registration(user: Any, registration: Registration, action: str) 
 def can_view_certificate(user: Any, registration: Registration) -> bool:
     """The certificate of registration is served to the holder's people only."""
     return is_holder_member(user, registration)
+
+
+def can_submit_annual(user: Any, registration: Registration) -> bool:
+    """The holder's administrators and executives submit the annual self-assessment (it is a
+    statement by the organisation, like the management declaration)."""
+    return (
+        _is_signed_in(user)
+        and Membership.objects.filter(user_id=user.pk, organisation_id=registration.organisation_id)
+        .filter(Q(is_admin=True) | Q(is_executive=True))
+        .exists()
+    )
+
+
+def receives_annual_for(user: Any, registration: Registration) -> bool:
+    """The staff (evaluators, lead evaluators, decision makers) of the evaluation body the
+    registration rests on receive its annual self-assessments and accept or return them."""
+    return (
+        _is_signed_in(user)
+        and registration.evaluation_body_id is not None
+        and evaluation_bodies_of(user).filter(pk=registration.evaluation_body_id).exists()
+    )
+
+
+def can_view_annual_attachment(user: Any, registration: Registration) -> bool:
+    """The attachment of an annual self-assessment: the holder's people and the receiving
+    evaluation body's staff."""
+    return is_holder_member(user, registration) or receives_annual_for(user, registration)

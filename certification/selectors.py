@@ -38,7 +38,7 @@ from bodies.permissions import accreditation_bodies_of, bodies_where_staff
 from bodies.selectors import advisor_is_qualified
 
 from .choices import EffectiveStatus
-from .models import Registration, RegistrationDecision, RegistrationEvent
+from .models import AnnualSelfAssessment, Registration, RegistrationDecision, RegistrationEvent
 
 SCHEME_TIME_ZONE = ZoneInfo("Asia/Tokyo")
 S = Registration.Status
@@ -571,3 +571,193 @@ def registration_staff() -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# ★4 annual self-assessments
+# ------------------------------------------------------------------------------------------------
+
+# Levels from this many stars up are valid several years and owe a self-assessment each year.
+ANNUAL_MIN_STARS = 4
+EVALUATION_STAFF_ROLES: tuple[str, ...] = (
+    StaffRole.EVALUATOR,
+    StaffRole.LEAD_EVALUATOR,
+    StaffRole.DECISION_MAKER,
+)
+# Statements that count as "submitted": no reminder any more for their anniversary.
+ANNUAL_DONE: tuple[str, ...] = (
+    AnnualSelfAssessment.Status.SUBMITTED,
+    AnnualSelfAssessment.Status.ACCEPTED,
+)
+
+
+def anniversary_on(start: datetime.date, years: int) -> datetime.date:
+    """The `years`-th anniversary of `start`: the same day `years` later, or 28 February when
+    `start` is 29 February and the year is not a leap year (as PostgreSQL's date + interval)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return datetime.date(start.year + years, 2, 28)
+
+
+def first_start_with_anniversary_after(day: datetime.date, years: int) -> datetime.date:
+    """The earliest start date whose `years`-th anniversary falls after `day` (anniversary_on is
+    non-decreasing in the start, so starts from this one on all have later anniversaries)."""
+    start = anniversary_on(day, -years) - datetime.timedelta(days=2)
+    while anniversary_on(start, years) <= day:
+        start += datetime.timedelta(days=1)
+    return start
+
+
+def annual_anniversaries(registration: Registration) -> list[tuple[int, datetime.date]]:
+    """(anniversary, due date) of every annual self-assessment a registration owes: each
+    anniversary of its start before its last day of validity (★4, three years: 1 and 2; a
+    start on 29 February ends on 28 February three years later, its third "anniversary")."""
+    if registration.level.stars < ANNUAL_MIN_STARS:
+        return []
+    result = []
+    years = 1
+    while (due := anniversary_on(registration.valid_from, years)) < registration.valid_until:
+        result.append((years, due))
+        years += 1
+    return result
+
+
+def annual_window_days() -> int:
+    """How many days before its due date an annual self-assessment may be submitted."""
+    return int(settings.CERTIFICATION_ANNUAL_SUBMISSION_OPENS_DAYS)
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    """One anniversary of a registration as the holder and the evaluation body see it."""
+
+    anniversary: int
+    due_on: datetime.date
+    opens_on: datetime.date
+    record: AnnualSelfAssessment | None
+    state: str  # upcoming, open, overdue, submitted, accepted, returned
+    can_submit: bool  # the window is open and nothing is pending or accepted
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue" or (
+            self.state == "returned" and self.due_on < scheme_today()
+        )
+
+
+def annual_rows(
+    registration: Registration, *, today: datetime.date | None = None
+) -> list[AnnualRow]:
+    """Every anniversary of the registration with its self-assessment (if submitted) and state.
+    Submitting is possible while the registration is active or suspended."""
+    today = today or scheme_today()
+    records = {a.anniversary: a for a in registration.annual_self_assessments.all()}
+    running = effective_status_of(registration) in (E.ACTIVE, E.SUSPENDED)
+    window = datetime.timedelta(days=annual_window_days())
+    rows = []
+    for anniversary, due_on in annual_anniversaries(registration):
+        record = records.get(anniversary)
+        opens_on = due_on - window
+        if record is not None:
+            state = record.status
+        elif today < opens_on:
+            state = "upcoming"
+        elif today <= due_on:
+            state = "open"
+        else:
+            state = "overdue"
+        can_submit = (
+            running
+            and today >= opens_on
+            and (record is None or record.status == AnnualSelfAssessment.Status.RETURNED)
+        )
+        rows.append(AnnualRow(anniversary, due_on, opens_on, record, state, can_submit))
+    return rows
+
+
+def evaluation_bodies_of(user: Any) -> QuerySet[SchemeBody]:
+    """The evaluation bodies at which `user` actively works as evaluator, lead evaluator or
+    decision maker: they receive the annual self-assessments of the registrations resting on
+    their evaluations."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SchemeBody.objects.none()
+    return SchemeBody.objects.filter(
+        staff__user=user,
+        staff__active=True,
+        staff__role__in=EVALUATION_STAFF_ROLES,
+        roles__role=BodyRole.EVALUATION,
+    ).distinct()
+
+
+def evaluation_staff_of(body_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active evaluation staff of each evaluation body, in one query (for the sweep)."""
+    people: dict[int, list[User]] = {}
+    rows = (
+        SchemeBody.objects.filter(
+            pk__in=set(body_ids),
+            roles__role=BodyRole.EVALUATION,
+            staff__active=True,
+            staff__role__in=EVALUATION_STAFF_ROLES,
+            staff__user__is_active=True,
+        )
+        .values_list("pk", "staff__user_id")
+        .distinct()
+        .order_by("pk", "staff__user_id")
+    )
+    pairs = list(rows)
+    by_id = User.objects.in_bulk({user_id for _, user_id in pairs})
+    for body_id, user_id in pairs:
+        people.setdefault(body_id, []).append(by_id[user_id])
+    return people
+
+
+def annual_received_for(user: Any, *, status: str = "") -> QuerySet[AnnualSelfAssessment]:
+    """The annual self-assessments submitted to the user's evaluation bodies (optionally of one
+    status), the ones waiting first."""
+    queryset = AnnualSelfAssessment.objects.filter(
+        registration__evaluation_body__in=evaluation_bodies_of(user)
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("registration__level", "submitted_by").order_by(
+        Case(When(status=AnnualSelfAssessment.Status.SUBMITTED, then=Value(0)), default=Value(1)),
+        "due_on",
+        "pk",
+    )
+
+
+def annual_overdue_for(user: Any, *, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The anniversaries of running registrations resting on the user's evaluation bodies whose
+    self-assessment is overdue (never submitted, or returned and not submitted again)."""
+    today = today or scheme_today()
+    registrations = (
+        Registration.objects.filter(
+            evaluation_body__in=evaluation_bodies_of(user),
+            level__stars__gte=ANNUAL_MIN_STARS,
+            status__in=(S.ACTIVE, S.SUSPENDED),
+            valid_from__lte=today - datetime.timedelta(days=365),
+            valid_until__gte=today,
+        )
+        .select_related("level")
+        .prefetch_related("annual_self_assessments")
+        .order_by("valid_from", "pk")
+    )
+    overdue = []
+    for registration in registrations:
+        for row in annual_rows(registration, today=today):
+            if row.due_on < today and row.state in ("overdue", "returned"):
+                overdue.append(
+                    {
+                        "registration": registration,
+                        "row": row,
+                        "days": (today - row.due_on).days,
+                    }
+                )
+    return overdue
+
+
+def annual_get_for_staff(user: Any, pk: int) -> AnnualSelfAssessment:
+    """One annual self-assessment received by the user's evaluation bodies (DoesNotExist
+    otherwise)."""
+    return annual_received_for(user).select_related("registration__organisation").get(pk=pk)

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from .services.certificates import registration_certificate_store
 from .services.lifecycle import registrations_lapse
+from .services.reminders import send_annual_self_assessment_reminders as send_annual_service
 from .services.reminders import send_renewal_reminders as send_renewal_reminders_service
 from .services.reminders import send_review_nudges as send_review_nudges_service
 from .services.snapshots import daily_snapshot_publish
@@ -47,3 +48,10 @@ def publish_daily_snapshot() -> int:
     checkpoint (every day, even when nothing else happened); returns the checkpoint's size."""
     _snapshot, checkpoint = daily_snapshot_publish()
     return checkpoint.tree_size
+
+
+@shared_task
+def send_annual_self_assessment_reminders(batch_size: int | None = None) -> int:
+    """Send the ★4 annual self-assessment reminders and escalations due today; returns how many
+    were sent."""
+    return send_annual_service(batch_size=batch_size)

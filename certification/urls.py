@@ -50,6 +50,18 @@ urlpatterns = [
         views.SubmissionDecideView.as_view(),
         name="submission-decide",
     ),
+    # Evaluation bodies: the ★4 annual self-assessments they receive
+    path("registrations/manage/annual/", views.AnnualListView.as_view(), name="annual-list"),
+    path(
+        "registrations/manage/annual/<int:pk>/",
+        views.AnnualReviewView.as_view(),
+        name="annual-review",
+    ),
+    path(
+        "registrations/annual/<int:pk>/attachment/",
+        views.AnnualAttachmentView.as_view(),
+        name="annual-attachment",
+    ),
     # Scheme bodies: the registrations they look after
     path("registrations/manage/", views.StaffListView.as_view(), name="staff-list"),
     path(
@@ -71,6 +83,11 @@ urlpatterns = [
         "registrations/<regnumber:number>/certificate.pdf",
         views.CertificateView.as_view(),
         name="certificate",
+    ),
+    path(
+        "registrations/<regnumber:number>/annual/<int:anniversary>/",
+        views.AnnualSubmitView.as_view(),
+        name="annual-submit",
     ),
     path(
         "registrations/<regnumber:number>/withdraw/",

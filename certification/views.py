@@ -26,6 +26,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import FormView, TemplateView
 
 from accounts.models import User
+from assessments.files import EvidenceRejected
 from assessments.models import Application
 from assessments.permissions import can_edit_application
 from assessments.selectors import (
@@ -34,23 +35,33 @@ from assessments.selectors import (
     latest_approval,
     latest_declaration,
 )
+from assessments.views.common import confidential_file_response
 from bodies.permissions import accreditation_bodies_of
 from core.exceptions import DomainError
 
 from . import selectors
 from .badge import badge_svg
 from .choices import Action, EffectiveStatus
-from .forms import LifecycleForm, QueueFilterForm, ReasonsForm, VerifyForm
-from .models import Registration
+from .forms import (
+    AnnualReviewForm,
+    AnnualSelfAssessmentForm,
+    LifecycleForm,
+    QueueFilterForm,
+    ReasonsForm,
+    VerifyForm,
+)
+from .models import AnnualSelfAssessment, Registration
 from .pdf import render_certificate_pdf
 from .permissions import (
     can_change_registration,
     can_review_submissions,
+    can_submit_annual,
+    can_view_annual_attachment,
     can_view_certificate,
     decides_for,
     is_holder_admin,
 )
-from .services import lifecycle, submissions
+from .services import annual, lifecycle, submissions
 from .workflows import ACTION_ACTOR, FINAL_STATUSES, HOLDER, SCHEME_BODY, actions_from
 
 
@@ -210,6 +221,9 @@ class HolderDetailView(HolderRegistrationMixin, TemplateView):
         context["verify_url"] = self.request.build_absolute_uri(
             reverse("certification:verify", kwargs={"number": registration.number})
         )
+        context["annual_rows"] = selectors.annual_rows(registration)
+        context["may_submit_annual"] = can_submit_annual(self.request.user, registration)
+        context["annual_opens_days"] = selectors.annual_window_days()
         return super().get_context_data(**context, **kwargs)
 
 
@@ -566,3 +580,179 @@ class StaffActionView(StaffScopeMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The registration was updated and the change published."))
         return redirect("certification:staff-detail", number=registration.number)
+
+
+# ------------------------------------------------------------------------------------------------
+# ★4 annual self-assessments: the holder submits, the evaluation body accepts or returns
+# ------------------------------------------------------------------------------------------------
+
+
+class AnnualSubmitView(HolderRegistrationMixin, FormView):
+    """The holder's annual self-assessment for one anniversary: the form while it may be
+    submitted (administrators and executives; others see it read-only), else what was
+    submitted and the evaluation body's answer."""
+
+    template_name = "certification/annual_submit.html"
+    form_class = AnnualSelfAssessmentForm
+
+    def get_row(self) -> selectors.AnnualRow:
+        registration = self.get_registration()
+        for row in selectors.annual_rows(registration):
+            if row.anniversary == self.kwargs["anniversary"]:
+                return row
+        raise Http404
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            self.get_row()
+            if request.method == "POST" and not can_submit_annual(
+                request.user, self.get_registration()
+            ):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        record = self.get_row().record
+        if record is None:
+            return {}
+        # A returned statement is completed, not written again.
+        return {
+            "measures_maintained": "yes" if record.measures_maintained else "no",
+            "changes": record.changes,
+            "incidents": record.incidents,
+            "statement": record.statement,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        registration = self.get_registration()
+        return super().get_context_data(
+            **_status_context(registration),
+            row=self.get_row(),
+            may_submit=can_submit_annual(self.request.user, registration),
+            **kwargs,
+        )
+
+    def form_valid(self, form: AnnualSelfAssessmentForm) -> HttpResponse:
+        registration = self.get_registration()
+        try:
+            annual.annual_self_assessment_submit(
+                registration=registration,
+                anniversary=self.kwargs["anniversary"],
+                by=_user(self.request),
+                measures_maintained=form.cleaned_data["measures_maintained"] == "yes",
+                changes=form.cleaned_data["changes"],
+                incidents=form.cleaned_data["incidents"],
+                statement=form.cleaned_data["statement"],
+                attachment=form.cleaned_data.get("attachment"),
+            )
+        except DomainError as error:
+            field = "attachment" if isinstance(error, EvidenceRejected) else None
+            form.add_error(field, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The annual self-assessment was submitted to the evaluation body.")
+        )
+        return redirect("certification:holder-detail", number=registration.number)
+
+
+class AnnualAttachmentView(LoginRequiredMixin, View):
+    """The attachment of an annual self-assessment, for the holder's people and the receiving
+    evaluation body's staff (a 404 for everybody else)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        record = (
+            AnnualSelfAssessment.objects.select_related("registration")
+            .filter(pk=pk)
+            .exclude(attachment="")
+            .first()
+        )
+        if record is None or not can_view_annual_attachment(request.user, record.registration):
+            raise Http404
+        return confidential_file_response(
+            record.attachment,
+            filename=record.attachment_name,
+            content_type=record.attachment_type,
+        )
+
+
+class EvaluationStaffMixin(LoginRequiredMixin):
+    """Staff of an evaluation body; a 404 for everybody else signed in."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if (
+            request.user.is_authenticated
+            and not selectors.evaluation_bodies_of(request.user).exists()
+        ):
+            raise Http404
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        return response
+
+
+class AnnualListView(EvaluationStaffMixin, TemplateView):
+    """The annual self-assessments received by the user's evaluation bodies (waiting ones
+    first) and the overdue ones of the registrations resting on their evaluations."""
+
+    template_name = "certification/annual_list.html"
+    STATUSES = AnnualSelfAssessment.Status
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        status = self.request.GET.get("status", "")
+        if status not in self.STATUSES.values:
+            status = ""
+        received = selectors.annual_received_for(self.request.user, status=status)
+        page = Paginator(received, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            received=list(page),
+            overdue=selectors.annual_overdue_for(self.request.user),
+            status=status,
+            statuses=self.STATUSES.choices,
+            **kwargs,
+        )
+
+
+class AnnualReviewView(EvaluationStaffMixin, FormView):
+    """One annual self-assessment: the holder's statement, and accepting or returning it."""
+
+    template_name = "certification/annual_review.html"
+    form_class = AnnualReviewForm
+
+    def get_assessment(self) -> AnnualSelfAssessment:
+        cached = self.__dict__.get("_assessment")
+        if cached is None:
+            try:
+                cached = selectors.annual_get_for_staff(self.request.user, self.kwargs["pk"])
+            except AnnualSelfAssessment.DoesNotExist as error:
+                raise Http404 from error
+            self.__dict__["_assessment"] = cached
+        return cached
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        assessment = self.get_assessment()
+        return super().get_context_data(
+            **_status_context(assessment.registration),
+            assessment=assessment,
+            can_review=assessment.status == AnnualSelfAssessment.Status.SUBMITTED,
+            **kwargs,
+        )
+
+    def form_valid(self, form: AnnualReviewForm) -> HttpResponse:
+        assessment = self.get_assessment()
+        by = _user(self.request)
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                annual.annual_self_assessment_accept(
+                    assessment=assessment, by=by, comment=form.cleaned_data["comment"]
+                )
+                messages.success(self.request, _("The annual self-assessment was accepted."))
+            else:
+                annual.annual_self_assessment_return(
+                    assessment=assessment, by=by, comment=form.cleaned_data["comment"]
+                )
+                messages.success(
+                    self.request, _("The annual self-assessment was returned to the holder.")
+                )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return redirect("certification:annual-review", pk=assessment.pk)

@@ -37,7 +37,7 @@ the sweep has not done it yet.
 from collections.abc import Mapping
 
 from .choices import Action, ReasonCode
-from .models import Registration, RegistrationEvent
+from .models import AnnualSelfAssessment, Registration, RegistrationEvent
 
 S = Registration.Status
 
@@ -114,3 +114,14 @@ def reason_choices(action: str) -> list[tuple[str, str]]:
     """The (code, label) pairs that fit `action`, for forms."""
     labels = dict(ReasonCode.choices)
     return [(code, str(labels[code])) for code in ACTION_REASONS[action]]
+
+
+# ★4 annual self-assessments: submitted by the holder, accepted or returned for completion by
+# the evaluation body; a returned one is submitted again. "" is "not submitted yet".
+A = AnnualSelfAssessment.Status
+ANNUAL_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    "": frozenset({A.SUBMITTED}),
+    A.SUBMITTED: frozenset({A.ACCEPTED, A.RETURNED}),
+    A.RETURNED: frozenset({A.SUBMITTED}),
+    # ACCEPTED is final.
+}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -27,6 +28,7 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,7 +37,7 @@ from accounts.models import Invitation, Membership, Organisation, User, UserSess
 from assessments.models import AdvisorEngagement, Application
 from bodies.choices import BodyRole, StaffRole
 from bodies.models import AdvisorProfile, BodyStaff, Designation, Qualification, SchemeBody
-from certification.models import Registration
+from certification.models import AnnualSelfAssessment, Registration
 from notifications.models import Notification
 from tests.accounts.helpers import (
     add_security_key,
@@ -58,7 +60,7 @@ from tests.factories.bodies import (
     QualificationFactory,
     SchemeBodyFactory,
 )
-from tests.factories.certification import RegistrationFactory
+from tests.factories.certification import RegistrationFactory, star4
 from tests.factories.scheme import catalogue_loaded
 
 EDITION = "scs-2026-03"
@@ -163,6 +165,9 @@ class World:
     other_advisor: AdvisorObjects
     public_registration: Registration
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A ★4 registration of the other organisation resting on the staff's evaluation body, with
+    # an annual self-assessment (and its attachment) submitted to that body.
+    annual: AnnualSelfAssessment | None = None
 
     def bag(self, family: str, role: str, relation: str) -> Any:
         """The objects a row's URL arguments come from, or None when the role has none."""
@@ -290,6 +295,27 @@ def build_world() -> World:
         staff=BodyStaffFactory.create(body=body_d, role=StaffRole.EVALUATOR),
     )
     other_advisor_profile = qualified_advisor()
+    star4_registration = RegistrationFactory.create(
+        number="SCS4-2099-000001",
+        organisation=org_b,
+        level=star4(),
+        evaluation_body=body_c,
+        valid_from=timezone.localdate() - timedelta(days=330),
+        registered_on=timezone.localdate() - timedelta(days=330),
+        valid_until=timezone.localdate() + timedelta(days=760),
+    )
+    annual = AnnualSelfAssessment(
+        registration=star4_registration,
+        anniversary=1,
+        due_on=timezone.localdate() + timedelta(days=35),
+        status=AnnualSelfAssessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        attachment_name="self-assessment.txt",
+        attachment_type="text/plain",
+        attachment_size=5,
+    )
+    annual.attachment.save("attachment", ContentFile(b"hello"), save=False)
+    annual.save()
     return World(
         users=users,
         # The advisor's "own" organisation is the client whose application they advise.
@@ -319,6 +345,7 @@ def build_world() -> World:
             ),
         ),
         public_registration=objects_b.registration,
+        annual=annual,
     )
 
 
@@ -417,6 +444,11 @@ def none(expect: Expect) -> Row:
 
 def public(kwargs: Callable[[World], dict[str, Any]]) -> Row:
     return Row("public", kwargs, PUBLIC)
+
+
+def public_row(kwargs: Callable[[World], dict[str, Any]], expect: Expect) -> Row:
+    """A URL whose arguments come from the world's shared objects, with its own expectation."""
+    return Row("public", kwargs, expect)
 
 
 def org(kwargs: Callable[[OrgObjects], dict[str, Any]], expect: Expect) -> Row:
@@ -639,6 +671,17 @@ ROWS: dict[str, Row] = {
         lambda o: {"number": o.registration.number, "action": "suspend"},
         staff_only(REGISTRATION_STAFF),
     ),
+    # ★4 annual self-assessments: the matrix's registrations are ★3, which owe none (404); the
+    # pages themselves are tested in tests/certification/test_annual.py.
+    "certification:annual-submit": org(
+        lambda o: {"number": o.registration.number, "anniversary": 1}, SIGNED_IN(404)
+    ),
+    # Evaluation-body staff (the evaluator of the matrix) see what their body received.
+    "certification:annual-attachment": public_row(
+        lambda w: {"pk": w.annual.pk}, staff_only(EVALUATOR)
+    ),
+    "certification:annual-list": none(staff_only(EVALUATOR)),
+    "certification:annual-review": public_row(lambda w: {"pk": w.annual.pk}, staff_only(EVALUATOR)),
     # --- ★3 applications --------------------------------------------------------------------
     "assessments:list": none(LOGIN),
     # Members of exactly one organisation go straight to its scope page.
@@ -670,6 +713,15 @@ ROWS: dict[str, Row] = {
         application(editor=302, executive=302, advisor=302),
     ),
     "assessments:submit": org(app, application(editor=405, executive=405, advisor=405)),
+    "assessments:renew": org(app, application(editor=405, executive=405, advisor=405)),
+    "assessments:confirm-category": org(
+        lambda o: app(o, category=o.category),
+        application(editor=405, executive=405, advisor=405),
+    ),
+    "assessments:evidence-reconfirm": org(
+        lambda o: app(o, evidence=o.evidence_pk),
+        application(editor=405, executive=405, advisor=405),
+    ),
     "assessments:withdraw": org(app, application(editor=200, executive=403, advisor=403)),
     "assessments:effort": org(app, application(editor=405, executive=405, advisor=405)),
     "assessments:evidence": org(app, application(editor=200, executive=200, advisor=200)),
@@ -713,15 +765,6 @@ def url_patterns() -> Iterator[tuple[str, str]]:
                     ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
-    "assessments:renew": org(app, application(editor=405, executive=405, advisor=405)),
-    "assessments:confirm-category": org(
-        lambda o: app(o, category=o.category),
-        application(editor=405, executive=405, advisor=405),
-    ),
-    "assessments:evidence-reconfirm": org(
-        lambda o: app(o, evidence=o.evidence_pk),
-        application(editor=405, executive=405, advisor=405),
-    ),
                 route = prefix + str(pattern.pattern)
                 name = pattern.name
                 key = (f"{namespace}:{name}" if namespace else name) if name else route

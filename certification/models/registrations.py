@@ -163,6 +163,8 @@ class Registration(BaseModel):
         indexes = [
             # The nightly sweep and the reminders look registrations up by status and end date.
             models.Index(fields=["status", "valid_until"], name="certif_reg_status_until_idx"),
+            # The annual self-assessment reminders look ★4 registrations up by their start.
+            models.Index(fields=["status", "valid_from"], name="certif_reg_status_from_idx"),
             models.Index(fields=["corporate_number"], name="certif_reg_corporate_no_idx"),
             # The public list's order (newest first), so a page is read from the index.
             models.Index(fields=["-registered_on", "-number"], name="certif_reg_newest_idx"),

@@ -13,11 +13,22 @@ from .registrations import Registration
 
 
 class Reminder(models.Model):
-    """A renewal reminder sent to a holder `offset_days` from the end of a registration's
-    validity (negative: before; positive: after it lapsed)."""
+    """A reminder sent about a registration, `offset_days` from its reference day (negative:
+    before; positive: after):
+
+    - renewal: to the holder, from the end of the validity (`anniversary` 0);
+    - annual: to the holder, from anniversary `anniversary` (1, 2) of a ★4 registration, while
+      the annual self-assessment of that anniversary has not been submitted;
+    - annual_escalation: to the evaluation body's staff, when that self-assessment is overdue.
+    """
 
     class Kind(models.TextChoices):
         RENEWAL = "renewal", _("Renewal reminder")
+        ANNUAL = "annual", _("Annual self-assessment reminder")
+        ANNUAL_ESCALATION = (
+            "annual_escalation",
+            _("Annual self-assessment overdue (evaluation body)"),
+        )
 
     registration = models.ForeignKey(
         Registration,
@@ -25,27 +36,36 @@ class Reminder(models.Model):
         on_delete=models.CASCADE,
         related_name="reminders",
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
-    offset_days = models.SmallIntegerField(_("days from the end of validity"))
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    anniversary = models.PositiveSmallIntegerField(
+        _("anniversary"), default=0, db_default=0, help_text=_("0 for renewal reminders.")
+    )
+    offset_days = models.SmallIntegerField(_("days from the reference day"))
     due_on = models.DateField(_("due on"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["registration", "offset_days"]
+        ordering = ["registration", "anniversary", "offset_days"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "kind", "offset_days"],
-                name="certification_reminder_once",
+                fields=["registration", "kind", "anniversary", "offset_days"],
+                name="certification_reminder_once_per_anniversary",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["renewal"]), name="certification_reminder_kind_valid"
+                condition=Q(kind__in=["renewal", "annual", "annual_escalation"]),
+                name="certification_reminder_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="renewal", anniversary=0)
+                | (~Q(kind="renewal") & Q(anniversary__gte=1)),
+                name="certification_reminder_anniversary_matches_kind",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration} {self.kind} {self.offset_days:+d}"
+        return f"{self.registration} {self.kind} #{self.anniversary} {self.offset_days:+d}"
 
 
 class ReviewNudge(models.Model):

@@ -5,6 +5,7 @@ in each recipient's language, with a link to the page concerned. Templates are
 certification/email/<name>.txt (plain), .html and <name>_subject.txt.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,8 +17,13 @@ from assessments.selectors import latest_approval
 from notifications.models import Kind
 from notifications.services import Notice, notify_batch, notify_many
 
-from ..models import Registration, RegistrationDecision
-from ..selectors import applicant_people, holder_people_of, registration_staff
+from ..models import AnnualSelfAssessment, Registration, RegistrationDecision
+from ..selectors import (
+    applicant_people,
+    evaluation_staff_of,
+    holder_people_of,
+    registration_staff,
+)
 
 
 def _send(
@@ -181,4 +187,112 @@ def review_nudge(
             "days": days,
         },
         key=key,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# ★4 annual self-assessments
+# ------------------------------------------------------------------------------------------------
+
+
+def _annual_review_url(assessment: AnnualSelfAssessment) -> str:
+    return reverse("certification:annual-review", kwargs={"pk": assessment.pk})
+
+
+def annual_submitted(assessment: AnnualSelfAssessment) -> int:
+    """Tell the evaluation body's staff that a holder submitted its annual self-assessment."""
+    registration = assessment.registration
+    staff = evaluation_staff_of([registration.evaluation_body_id or 0]).get(
+        registration.evaluation_body_id or 0, []
+    )
+    return _send(
+        staff,
+        name="annual_submitted",
+        kind=Kind.WORK_ITEM,
+        url=_annual_review_url(assessment),
+        context={"registration": registration, "assessment": assessment},
+        key=f"annual:{assessment.pk}:submitted:{int(assessment.submitted_at.timestamp())}",
+    )
+
+
+def annual_reviewed(assessment: AnnualSelfAssessment) -> int:
+    """Tell the holder's people that the evaluation body accepted or returned the statement."""
+    registration = assessment.registration
+    people = holder_people_of([registration.organisation_id]).get(registration.organisation_id, [])
+    reviewed = assessment.reviewed_at
+    return _send(
+        people,
+        name=f"annual_{assessment.status}",
+        kind=Kind.REGISTRATION_DECISION,
+        url=_holder_url(registration),
+        context={"registration": registration, "assessment": assessment},
+        key=(
+            f"annual:{assessment.pk}:{assessment.status}:"
+            f"{int(reviewed.timestamp()) if reviewed else 0}"
+        ),
+    )
+
+
+def annual_reminders(items: Sequence[tuple[Registration, int, datetime.date, int]]) -> int:
+    """Remind the holders' people of annual self-assessments due (negative offset: before the
+    due date, an optional reminder) or overdue (positive: work waiting, always sent). Items are
+    (registration, anniversary, due date, offset); one notice per person, keyed."""
+    people = holder_people_of(registration.organisation_id for registration, *_ in items)
+    sent = 0
+    for before in (True, False):
+        notices = [
+            Notice(
+                user=user,
+                context={
+                    "registration": registration,
+                    "anniversary": anniversary,
+                    "due_on": due_on,
+                    "offset": offset,
+                    "days_left": -offset,
+                    "days_since": offset,
+                },
+                url=_holder_url(registration),
+                key=f"annual:{registration.number}:a{anniversary}:{offset}:user{user.pk}",
+            )
+            for registration, anniversary, due_on, offset in items
+            if (offset < 0) == before
+            for user in people.get(registration.organisation_id, [])
+        ]
+        sent += len(
+            notify_batch(
+                kind=Kind.RENEWAL_REMINDER if before else Kind.WORK_ITEM,
+                subject_template="certification/email/annual_reminder_subject.txt",
+                body_template="certification/email/annual_reminder.txt",
+                notices=notices,
+            )
+        )
+    return sent
+
+
+def annual_escalations(items: Sequence[tuple[Registration, int, datetime.date, int]]) -> int:
+    """Tell the evaluation body's staff that a holder's annual self-assessment is overdue
+    (items as for `annual_reminders`)."""
+    staff = evaluation_staff_of(registration.evaluation_body_id or 0 for registration, *_ in items)
+    notices = [
+        Notice(
+            user=user,
+            context={
+                "registration": registration,
+                "anniversary": anniversary,
+                "due_on": due_on,
+                "days_since": offset,
+            },
+            url=reverse("certification:annual-list"),
+            key=f"annual-escalation:{registration.number}:a{anniversary}:{offset}:user{user.pk}",
+        )
+        for registration, anniversary, due_on, offset in items
+        for user in staff.get(registration.evaluation_body_id or 0, [])
+    ]
+    return len(
+        notify_batch(
+            kind=Kind.WORK_ITEM,
+            subject_template="certification/email/annual_escalation_subject.txt",
+            body_template="certification/email/annual_escalation.txt",
+            notices=notices,
+        )
     )

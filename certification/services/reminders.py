@@ -16,15 +16,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, Expression, Func, Max, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Registration, Reminder, ReviewNudge
+from scheme.models import Level
+
+from ..models import AnnualSelfAssessment, Registration, Reminder, ReviewNudge
 from ..selectors import (
+    ANNUAL_DONE,
+    ANNUAL_MIN_STARS,
     LIVE_SUCCESSOR_STATUSES,
     SCHEME_TIME_ZONE,
     age_in_days,
+    anniversary_on,
+    first_start_with_anniversary_after,
     registration_staff,
     reminder_window,
     scheme_today,
@@ -45,8 +51,8 @@ def _claim(
         return set()
     meta = table._meta
     if table is Reminder:
-        columns = ["registration_id", "kind", "offset_days", "due_on", "created_at"]
-        conflict = ["registration_id", "kind", "offset_days"]
+        columns = ["registration_id", "kind", "anniversary", "offset_days", "due_on", "created_at"]
+        conflict = ["registration_id", "kind", "anniversary", "offset_days"]
     else:
         columns = ["application_id", "kind", "waiting_since", "sequence", "created_at"]
         conflict = ["application_id", "kind", "waiting_since", "sequence"]
@@ -75,7 +81,10 @@ def renewal_candidates(
     lower = today - datetime.timedelta(days=end)
     upper = today - datetime.timedelta(days=start)
     sent = Reminder.objects.filter(
-        registration_id=OuterRef("pk"), kind=Reminder.Kind.RENEWAL, offset_days=offset
+        registration_id=OuterRef("pk"),
+        kind=Reminder.Kind.RENEWAL,
+        anniversary=0,
+        offset_days=offset,
     )
     renewed = Registration.objects.filter(
         supersedes_id=OuterRef("pk"), status__in=LIVE_SUCCESSOR_STATUSES
@@ -118,6 +127,7 @@ def _renewal_batch(
             (
                 r.pk,
                 Reminder.Kind.RENEWAL,
+                0,
                 offset,
                 r.valid_until + datetime.timedelta(days=offset),
                 now,
@@ -148,6 +158,150 @@ def send_renewal_reminders(
             sent += claimed
             if found < limit:
                 break
+    return sent
+
+
+# ------------------------------------------------------------------------------------------------
+# ★4 annual self-assessments: reminders to the holder, escalation to the evaluation body
+# ------------------------------------------------------------------------------------------------
+
+
+class _Anniversary(Func):
+    """`expression` (a date) plus `years` years in PostgreSQL: 29 February gives 28 February in
+    a common year, as selectors.anniversary_on does."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Expression | str, years: int) -> None:
+        super().__init__(
+            expression, template=f"(%(expressions)s + interval '{int(years)} years')::date"
+        )
+
+
+def annual_candidates(
+    *, kind: str, anniversary: int, offset: int, window: tuple[int, int], today: datetime.date
+) -> QuerySet[Registration]:
+    """Running (active or suspended) ★4 registrations whose `anniversary`-th self-assessment is
+    not submitted (or was returned) and whose reminder of `kind` at `offset` days from the due
+    date is due today (today - due date within `window`) and not yet sent.
+
+    The due date is valid_from + `anniversary` years, so the window becomes a range of
+    valid_from (indexed with the status), computed here once instead of per row."""
+    start, end = window
+    # today - due in [start, end)  <=>  due in (today - end, today - start]
+    lowest = first_start_with_anniversary_after(today - datetime.timedelta(days=end), anniversary)
+    beyond = first_start_with_anniversary_after(today - datetime.timedelta(days=start), anniversary)
+    sent = Reminder.objects.filter(
+        registration_id=OuterRef("pk"), kind=kind, anniversary=anniversary, offset_days=offset
+    )
+    submitted = AnnualSelfAssessment.objects.filter(
+        registration_id=OuterRef("pk"), anniversary=anniversary, status__in=ANNUAL_DONE
+    )
+    queryset = Registration.objects.filter(
+        status__in=(S.ACTIVE, S.SUSPENDED),
+        valid_from__gte=lowest,
+        valid_from__lt=beyond,
+        valid_until__gte=today,
+        level__stars__gte=ANNUAL_MIN_STARS,
+    ).filter(valid_until__gt=_Anniversary("valid_from", anniversary))
+    if kind == Reminder.Kind.ANNUAL_ESCALATION:
+        queryset = queryset.filter(evaluation_body__isnull=False)
+    return queryset.exclude(Exists(sent)).exclude(Exists(submitted))
+
+
+@transaction.atomic
+def _annual_batch(
+    *,
+    kind: str,
+    anniversary: int,
+    offset: int,
+    window: tuple[int, int],
+    today: datetime.date,
+    limit: int,
+) -> tuple[int, int]:
+    candidates = list(
+        annual_candidates(
+            kind=kind, anniversary=anniversary, offset=offset, window=window, today=today
+        )
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("level")
+        .order_by("valid_from", "pk")[:limit]
+    )
+    if not candidates:
+        return 0, 0
+    now = timezone.now()
+    due = {r.pk: anniversary_on(r.valid_from, anniversary) for r in candidates}
+    claimed = _claim(
+        Reminder,
+        [
+            (r.pk, kind, anniversary, offset, due[r.pk] + datetime.timedelta(days=offset), now)
+            for r in candidates
+        ],
+    )
+    items = [(r, anniversary, due[r.pk], offset) for r in candidates if r.pk in claimed]
+    if kind == Reminder.Kind.ANNUAL_ESCALATION:
+        notices.annual_escalations(items)
+    else:
+        notices.annual_reminders(items)
+    return len(candidates), len(claimed)
+
+
+def annual_schedule() -> list[tuple[str, int, tuple[int, int]]]:
+    """(kind, offset, window) of every annual reminder from the settings: the holder's at
+    CERTIFICATION_ANNUAL_REMINDER_OFFSETS (each due until the next one is, the last one for
+    CERTIFICATION_REMINDER_LATE_WINDOW_DAYS), the evaluation body's at
+    CERTIFICATION_ANNUAL_ESCALATION_OFFSET (for CERTIFICATION_ANNUAL_ESCALATION_WINDOW_DAYS)."""
+    offsets = sorted(int(o) for o in settings.CERTIFICATION_ANNUAL_REMINDER_OFFSETS)
+    late_window = int(settings.CERTIFICATION_REMINDER_LATE_WINDOW_DAYS)
+    schedule = [
+        (str(Reminder.Kind.ANNUAL), offset, reminder_window(offsets, offset, late_window))
+        for offset in offsets
+    ]
+    escalation = int(settings.CERTIFICATION_ANNUAL_ESCALATION_OFFSET)
+    escalation_window = int(settings.CERTIFICATION_ANNUAL_ESCALATION_WINDOW_DAYS)
+    schedule.append(
+        (
+            str(Reminder.Kind.ANNUAL_ESCALATION),
+            escalation,
+            (escalation, escalation + escalation_window),
+        )
+    )
+    return schedule
+
+
+def _annual_anniversary_numbers() -> range:
+    """1 … the longest validity of an annual level in years (anniversaries past the end of a
+    registration's validity are filtered out by the candidate query)."""
+    longest = Level.objects.filter(stars__gte=ANNUAL_MIN_STARS).aggregate(
+        months=Max("validity_months")
+    )["months"]
+    return range(1, max(int(longest or 36) // 12, 1) + 1)
+
+
+def send_annual_self_assessment_reminders(
+    *, today: datetime.date | None = None, batch_size: int | None = None
+) -> int:
+    """Send every annual self-assessment reminder and escalation due today, batch by batch, each
+    batch in its own transaction; returns how many were sent (registrations reminded). Safe to
+    run twice and to run again after a crash; a run after missed days sends the reminder then
+    due and skips those overtaken by a later one."""
+    today = today or scheme_today()
+    limit = batch_size or int(settings.CERTIFICATION_SWEEP_BATCH_SIZE)
+    sent = 0
+    for anniversary in _annual_anniversary_numbers():
+        for kind, offset, window in annual_schedule():
+            while True:
+                found, claimed = _annual_batch(
+                    kind=kind,
+                    anniversary=anniversary,
+                    offset=offset,
+                    window=window,
+                    today=today,
+                    limit=limit,
+                )
+                sent += claimed
+                if found < limit:
+                    break
     return sent
 
 

@@ -384,6 +384,10 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "certification.tasks.send_renewal_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "certification.annual-self-assessment-reminders": {
+        "task": "certification.tasks.send_annual_self_assessment_reminders",
+        "schedule": crontab(hour=9, minute=15),
+    },
     "certification.review-nudges": {
         "task": "certification.tasks.send_review_nudges",
         "schedule": crontab(hour=9, minute=30),
@@ -445,3 +449,12 @@ CERTIFICATION_REMINDER_LATE_WINDOW_DAYS = 30
 CERTIFICATION_REVIEW_NUDGE_AFTER_DAYS = 7
 CERTIFICATION_REGISTRATION_SLA_DAYS = 10
 CERTIFICATION_SWEEP_BATCH_SIZE = 500
+# ★4 annual self-assessments (due on each anniversary of the start of validity): the holder may
+# submit from this many days before the due date; the holder is reminded at these offsets from
+# the due date (the positive one: overdue), each once, in windows like the renewal reminders; the
+# evaluation body's staff are told when it is still not submitted this many days after the due
+# date (and later, up to the end of the escalation window, when the sweep missed that day).
+CERTIFICATION_ANNUAL_SUBMISSION_OPENS_DAYS = 60
+CERTIFICATION_ANNUAL_REMINDER_OFFSETS = [-60, -30, -7, 1]
+CERTIFICATION_ANNUAL_ESCALATION_OFFSET = 14
+CERTIFICATION_ANNUAL_ESCALATION_WINDOW_DAYS = 90
