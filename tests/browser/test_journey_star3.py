@@ -16,14 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from accounts.models import Membership, Organisation, User
 from assessments.models import AdvisorEngagement, Answer, Application
@@ -32,7 +30,8 @@ from assessments.services.reviews import criterion_review_record
 from bodies.choices import BodyRole, StaffRole
 from certification.models import Registration
 from tests.accounts.helpers import current_code, enrol_totp, verify_email
-from tests.browser.conftest import DESKTOP
+from tests.browser.a11y import assert_no_serious_a11y_violations
+from tests.browser.conftest import DESKTOP, SCREENSHOTS, screenshot_name
 from tests.factories.accounts import PASSWORD as FACTORY_PASSWORD
 from tests.factories.assessments import qualified_advisor
 from tests.factories.bodies import (
@@ -119,6 +118,13 @@ def _wait_version(page: Page, code: str, version: int) -> None:
     )
 
 
+def _element_shot(locator: Locator, request: pytest.FixtureRequest, suffix: str) -> None:
+    """A screenshot of one part of a page too long to keep whole (the review of every
+    criterion), named like the `screenshot` fixture's."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCREENSHOTS / screenshot_name(request.node.name, suffix)))
+
+
 def _answers(application: Application, category: str | None = None) -> list[Answer]:
     answers = Answer.objects.filter(application=application).select_related(
         "criterion__item__subcategory__category"
@@ -143,7 +149,9 @@ def _pass_all_but(application: Application, advisor: User, keep: set[str]) -> No
 
 
 def test_star3_journey_from_sign_up_to_public_registration(
-    actor: Callable[[], Actor], site_url: str, screenshot: Callable[..., Path], live_server: Any
+    actor: Callable[[], Actor],
+    screenshot: Callable[..., Path],
+    request: pytest.FixtureRequest,
 ) -> None:
     # --- the scheme as it stands: catalogue, registration body with its staff, an advisor ----
     call_command("load_catalogue", verbosity=0, stdout=StringIO())
@@ -171,6 +179,7 @@ def test_star3_journey_from_sign_up_to_public_registration(
 
     # === 1. sign up, verify the address, register the organisation, start a ★3 application ===
     page = supplier.go("/accounts/signup/")
+    assert page.evaluate("document.documentElement.lang") == "ja"
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("氏名").fill("桜井 真理")
     page.locator("input[name=password1]").fill(PASSWORD)
@@ -372,7 +381,7 @@ def test_star3_journey_from_sign_up_to_public_registration(
     expect(changed.locator("ins")).to_contain_text("3区分")
     rpage.locator(f"input[name='r-{flagged}-verdict'][value=pass]").check()
     expect(rpage.locator(f"#save-{flagged} .badge--success")).to_be_visible()
-    screenshot(rpage, "3-second-round")
+    _element_shot(changed, request, "3-second-round")
     rpage.locator("button[name=decision][value=approve]").click()
     rpage.wait_for_load_state()
     application.refresh_from_db()
@@ -401,6 +410,7 @@ def test_star3_journey_from_sign_up_to_public_registration(
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     expect(page.locator("#next-heading + *")).to_be_visible()
+    assert_no_serious_a11y_violations(page)
     screenshot(page, "5-submitted")
 
     staff = actor()
@@ -422,22 +432,33 @@ def test_star3_journey_from_sign_up_to_public_registration(
 
     # === 6. the public pages ===============================================================
     page = supplier.go(f"/applications/{application.pk}/")
-    expect(page.locator("main")).to_contain_text(registration.number)
+    expect(page.locator("section[aria-labelledby=next-heading]")).to_contain_text(
+        registration.number
+    )
+    assert_no_serious_a11y_violations(page)
     screenshot(page, "6-application-registered")
+    page.get_by_role("link", name="公開の確認ページ").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/verify/{registration.number}/"), page.url
+    verdict = page.locator("main .notice--success[role=status]")
+    expect(verdict).to_contain_text("有効")
+    expect(verdict).to_contain_text(registration.number)
+    screenshot(page, "6-verify")
+
     visitor = actor()
     public = visitor.go(f"/organisations/{number}/")
     main = public.locator("main")
-    expect(main).to_contain_text("株式会社さくら部品")
+    expect(main.locator("h1")).to_have_text("株式会社さくら部品")
     expect(main).to_contain_text("★3")
-    today = timezone.localdate()
-    expect(main).to_contain_text(f"{today.year}年{today.month}月{today.day}日")
-    until = registration.valid_until
-    expect(main).to_contain_text(f"{until.year}年{until.month}月{until.day}日")
+    expect(main).to_contain_text(registration.number)
+    start, until = registration.valid_from, registration.valid_until
+    assert start == timezone.localdate()
+    expect(main).to_contain_text(
+        f"{start.year}年{start.month}月{start.day}日〜{until.year}年{until.month}月{until.day}日"
+    )
     screenshot(public, "6-organisation-public")
     verify = visitor.go(f"/verify/{registration.number}/")
-    expect(verify.locator("main")).to_contain_text("有効")
-    screenshot(verify, "6-verify")
+    expect(verify.locator("main .notice--success[role=status]")).to_contain_text("有効")
 
     for person in (supplier, reviewer, staff, visitor):
         assert not person.errors, person.errors
-    assert settings.LANGUAGE_CODE == "ja"
