@@ -5,7 +5,8 @@ For the demo organisations of accounts.demo and three more suppliers created her
 - みなと精機: ★3 obtained through the whole journey (application, advisor review, declaration,
   submission, registration by the registration body's staff), today;
 - さくらITサービス: ★3 expiring within 30 days, and ★4 registered on the Aoba evaluation centre's
-  evaluation;
+  evaluation 400 days ago, whose first annual self-assessment was submitted and accepted (the
+  second is due in 330 days);
 - 東和自動車 (the procurer, also a supplier of its own group): ★3 superseded by its renewal (the
   renewal continues it without a gap and is active);
 - ひかり電子: ★3 suspended; 北星物流: ★3 revoked; やまびこ食品: ★3 expired.
@@ -40,8 +41,9 @@ from bodies.models import AdvisorProfile, SchemeBody
 from scheme.models import Edition, Level
 
 from .choices import ReasonCode
-from .models import Registration
-from .selectors import scheme_today
+from .models import AnnualSelfAssessment, Registration
+from .selectors import annual_rows, scheme_today
+from .services.annual import annual_self_assessment_accept, annual_self_assessment_submit
 from .services.lifecycle import registration_revoke, registration_suspend, registrations_lapse
 from .services.registrations import registration_create
 from .services.submissions import application_register, application_submit_for_registration
@@ -55,6 +57,8 @@ ACCREDITATION_STAFF = "accreditation@accreditation.example.jp"
 EXTERNAL_ADVISOR = "advisor@riss.example.jp"
 MINATO_MEMBER = "member@minato.example.jp"
 MINATO_EXECUTIVE = "executive@minato.example.jp"
+SAKURA_ADMIN = "admin@sakura-it.example.jp"
+EVALUATION_DECISION_MAKER = "decision@aoba-eval.example.jp"
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,28 @@ def _journey(today: datetime.date) -> Registration:
     )
 
 
+def _annual_accepted(registration: Registration) -> None:
+    """The ★4 registration's first annual self-assessment, submitted by the holder and accepted
+    by the evaluation body, when its window is open and it is not there yet."""
+    if AnnualSelfAssessment.objects.filter(registration=registration, anniversary=1).exists():
+        return
+    first = next((row for row in annual_rows(registration) if row.anniversary == 1), None)
+    if first is None or not first.can_submit:
+        return
+    record = annual_self_assessment_submit(
+        registration=registration,
+        anniversary=1,
+        by=_user(SAKURA_ADMIN),
+        measures_maintained=True,
+        changes="監視サーバーを1台増設しました（既存と同じ構成・同じ対策を適用）。",
+        incidents="なし",
+        statement="年次の脆弱性診断を実施し、指摘事項はすべて対応済みです。",
+    )
+    annual_self_assessment_accept(
+        assessment=record, by=_user(EVALUATION_DECISION_MAKER), comment="申告内容を確認しました。"
+    )
+
+
 def _ensure_prerequisites(stdout: TextIO) -> None:
     if not Edition.objects.filter(code=settings.SCHEME_CURRENT_EDITION).exists():
         from scheme.services import catalogue_load_all
@@ -301,16 +327,17 @@ def seed(stdout: TextIO) -> None:
         ),
         today=today,
     )
-    _register(
+    four = _register(
         DemoRegistration(
             accounts_demo.SAKURA_IT,
             4,
             "データセンター（江東区）",
-            100,
+            400,
             "データセンターの運用基盤、監視サーバー、お客様システムへの専用線",
         ),
         today=today,
     )
+    _annual_accepted(four)
     renewed = DemoRegistration(
         accounts_demo.TOWA_JIDOSHA,
         3,

@@ -732,12 +732,15 @@ def annual_overdue_for(user: Any, *, today: datetime.date | None = None) -> list
     self-assessment is overdue (never submitted, or returned and not submitted again)."""
     today = today or scheme_today()
     registrations = (
-        Registration.objects.filter(
-            evaluation_body__in=evaluation_bodies_of(user),
-            level__stars__gte=ANNUAL_MIN_STARS,
-            status__in=(S.ACTIVE, S.SUSPENDED),
-            valid_from__lte=today - datetime.timedelta(days=365),
-            valid_until__gte=today,
+        with_effective_status(
+            Registration.objects.filter(
+                evaluation_body__in=evaluation_bodies_of(user),
+                level__stars__gte=ANNUAL_MIN_STARS,
+                status__in=(S.ACTIVE, S.SUSPENDED),
+                valid_from__lte=today - datetime.timedelta(days=365),
+                valid_until__gte=today,
+            ),
+            today=today,
         )
         .select_related("level")
         .prefetch_related("annual_self_assessments")

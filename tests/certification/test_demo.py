@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from certification.models import Registration
+from certification.models import AnnualSelfAssessment, Registration
 from certification.selectors import registration_public_list, scheme_today
 from registry.models import LedgerEntry
 
@@ -29,6 +29,17 @@ def test_the_demo_has_every_status_and_a_second_run_changes_nothing():
     journey = Registration.objects.get(application__isnull=False)
     assert journey.application is not None
     assert journey.application.status == "registered"
-    counts = (Registration.objects.count(), LedgerEntry.objects.count())
+    four = next(r for r in active if r.level.stars == 4)
+    annual = AnnualSelfAssessment.objects.get(registration=four)
+    assert (annual.anniversary, annual.status) == (1, "accepted")
+    counts = (
+        Registration.objects.count(),
+        LedgerEntry.objects.count(),
+        AnnualSelfAssessment.objects.count(),
+    )
     call_command("seed_demo", stdout=StringIO())
-    assert (Registration.objects.count(), LedgerEntry.objects.count()) == counts
+    assert (
+        Registration.objects.count(),
+        LedgerEntry.objects.count(),
+        AnnualSelfAssessment.objects.count(),
+    ) == counts
