@@ -3,7 +3,12 @@
 For the demo suppliers of accounts.demo: みなと精機 has a partly filled draft, one in review with
 its internal advisor, one returned by the external advisor and one approved; さくらITサービス has
 one declared by its executive and, when the registration body's services are present, one
-submitted to it. Every step goes through the services, as a user would make it.
+submitted to it. When the registration part (certification) is present too, みなと精機's ★3
+for the whole company is registered by the registration body (the journey that
+certification.demo shows; it finds this registration by its scope and does not make another),
+and a renewal of it is in progress: a draft pre-filled from last year, with the answers of the
+first category confirmed and one carried-over evidence file (a vulnerability scan report) still
+to re-confirm. Every step goes through the services, as a user would make it.
 
 Idempotent: a demo application is recognised by its organisation and its (unique) list of sites,
 so running the command again changes nothing. Needs the catalogue (loaded first when missing) and
@@ -17,6 +22,7 @@ from typing import Any, TextIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +35,8 @@ from .models import Answer, Application
 from .services.applications import answer_save, application_start
 from .services.declarations import declaration_sign
 from .services.engagements import engagement_accept, engagement_invite
+from .services.evidence import evidence_upload
+from .services.renewals import answers_confirm_unchanged, application_renew, evidence_reconfirm
 from .services.reviews import (
     application_submit_for_review,
     criterion_review_record,
@@ -41,6 +49,7 @@ INTERNAL_ADVISOR = "advisor@minato.example.jp"
 MINATO_MEMBER = "member@minato.example.jp"
 MINATO_EXECUTIVE = "executive@minato.example.jp"
 SAKURA_ADMIN = "admin@sakura-it.example.jp"  # member and executive at once
+REGISTRATION_STAFF = "registration@scs-operator.example.jp"
 
 STAGES = ("draft", "in_review", "returned", "approved", "declared", "submitted")
 
@@ -239,6 +248,100 @@ def _build(spec: DemoApplication) -> Application | None:
     return _refresh(application)
 
 
+# The renewal in progress: みなと精機's registered ★3 for the whole company (the same scope as
+# certification.demo's journey, which therefore reuses it) and its renewal.
+RENEWAL_SITE = "本社・全工場（横浜市中区ほか）"
+RENEWAL_EVIDENCE = (
+    ("情報セキュリティ基本規程.pdf", 0),  # supports the first criterion; re-confirmed
+    ("脆弱性診断報告書.pdf", 3),  # supports the fourth; still to re-confirm
+)
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _certification_register() -> Any:
+    """The registration body's register service, when the certification app is present."""
+    name = "certification.services.submissions"
+    if find_spec("certification") is None or find_spec(name) is None:
+        return None
+    return getattr(import_module(name), "application_register", None)
+
+
+def _registered_for_renewal(member: User, executive: User) -> Application | None:
+    """みなと精機's ★3 for the whole company taken through the whole journey to registration,
+    with two evidence files (None when the registration part is missing)."""
+    register = _certification_register()
+    submit = _registration_submit()
+    staff = User.objects.filter(email=REGISTRATION_STAFF).first()
+    if register is None or submit is None or staff is None:
+        return None
+    organisation = Organisation.objects.get(corporate_number=accounts_demo.MINATO_SEIKI)
+    application = application_start(
+        organisation=organisation,
+        by=member,
+        sites=[RENEWAL_SITE],
+        infrastructure="全拠点のネットワーク（光回線2本）、PC 40台、生産管理サーバー1台、NAS 1台",
+        cloud_services="Microsoft 365、クラウド会計ソフト",
+    )
+    _fill(application, member)
+    answers = list(
+        Answer.objects.filter(application=application).order_by("criterion__position")[:4]
+    )
+    for name, index in RENEWAL_EVIDENCE:
+        evidence_upload(
+            application=application,
+            by=member,
+            upload=SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf"),
+            answers=[answers[index]],
+        )
+    advisor = _engage(application, member, EXTERNAL_ADVISOR)
+    application_submit_for_review(application=application, by=member)
+    _review(_refresh(application), advisor, return_one=False)
+    declaration_sign(
+        application=_refresh(application),
+        by=executive,
+        signer_name=executive.name,
+        signer_title="代表取締役",
+        reauthenticated_at=timezone.now(),
+    )
+    submit(application=_refresh(application), by=member)
+    register(application=_refresh(application), by=staff)
+    return _refresh(application)
+
+
+def _renewal_in_progress() -> Application | None:
+    """The draft renewal of みなと精機's registration: the first category confirmed, the
+    vulnerability scan report still to re-confirm (idempotent)."""
+    organisation = Organisation.objects.get(corporate_number=accounts_demo.MINATO_SEIKI)
+    mine = Application.objects.filter(organisation=organisation, sites=[RENEWAL_SITE])
+    existing = mine.filter(renewal_of__isnull=False).first()
+    if existing is not None:
+        return existing
+    member, executive = _user(MINATO_MEMBER), _user(MINATO_EXECUTIVE)
+    previous = mine.filter(status=Application.Status.REGISTERED).first()
+    if previous is None:
+        previous = _registered_for_renewal(member, executive)
+    if previous is None:
+        return None
+    renewal = application_renew(previous=previous, by=member)
+    first_category = (
+        Answer.objects.filter(application=renewal)
+        .order_by("criterion__position")
+        .values_list("criterion__item__subcategory__category", flat=True)
+        .first()
+    )
+    answers_confirm_unchanged(
+        application=renewal,
+        by=member,
+        category=renewal.edition.categories.get(pk=first_category),
+    )
+    policy = renewal.evidence_files.get(original_name=RENEWAL_EVIDENCE[0][0])
+    evidence_reconfirm(evidence=policy, by=member)
+    return renewal
+
+
 def _ensure_prerequisites(stdout: TextIO) -> None:
     if not Edition.objects.filter(code=settings.SCHEME_CURRENT_EDITION).exists():
         from scheme.services import catalogue_load_all
@@ -265,7 +368,10 @@ def seed(stdout: TextIO) -> None:
             continue
         if _build(spec) is not None:
             created += 1
+    renewal = _renewal_in_progress()
     stdout.write(
         f"assessments: {created} demo ★3 application(s) created, "
-        f"{Application.objects.count()} in all\n"
+        f"{Application.objects.count()} in all"
+        + (f"; renewal {renewal.reference} in progress" if renewal else "")
+        + "\n"
     )

@@ -19,8 +19,11 @@ def test_the_demo_has_an_application_at_every_stage_and_is_idempotent():
     expected = sorted(["draft", "in_review", "returned", "approved", "declared"])
     if demo._registration_submit() is not None:
         expected = sorted([*expected, "submitted"])
+    if demo._certification_register() is not None:
+        # A registered application and its renewal in progress (a draft).
+        expected = sorted([*expected, "registered", "draft"])
     assert statuses == expected
-    draft = Application.objects.get(status="draft")
+    draft = Application.objects.get(status="draft", renewal_of__isnull=True)
     answered = draft.answers.exclude(status="").count()
     assert 0 < answered < draft.answers.count() == 81
     returned = Application.objects.get(status="returned")
@@ -31,3 +34,21 @@ def test_the_demo_has_an_application_at_every_stage_and_is_idempotent():
     assert declared.declarations.get().signer_name
     demo.seed(io.StringIO())
     assert Application.objects.count() == len(expected)
+
+
+def test_the_demo_has_a_renewal_in_progress():
+    if demo._certification_register() is None:
+        pytest.skip("the registration part is not installed")
+    accounts_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    previous = Application.objects.get(status="registered")
+    renewal = Application.objects.get(renewal_of=previous)
+    assert renewal.status == "draft"
+    assert renewal.answers.filter(carried_over=True).count() == renewal.answers.count() == 81
+    confirmed = renewal.answers.filter(confirmed_at__isnull=False)
+    assert 0 < confirmed.count() < 81
+    waiting = renewal.evidence_files.filter(reconfirmed_at__isnull=True)
+    assert [e.original_name for e in waiting] == ["脆弱性診断報告書.pdf"]
+    assert renewal.evidence_files.count() == 2
+    demo.seed(io.StringIO())
+    assert Application.objects.filter(renewal_of__isnull=False).count() == 1
