@@ -326,17 +326,8 @@ def _renewal_in_progress() -> Application | None:
     if previous is None:
         return None
     renewal = application_renew(previous=previous, by=member)
-    first_category = (
-        Answer.objects.filter(application=renewal)
-        .order_by("criterion__position")
-        .values_list("criterion__item__subcategory__category", flat=True)
-        .first()
-    )
-    answers_confirm_unchanged(
-        application=renewal,
-        by=member,
-        category=renewal.edition.categories.get(pk=first_category),
-    )
+    first_category = renewal.edition.categories.order_by("position").first()
+    answers_confirm_unchanged(application=renewal, by=member, category=first_category)
     policy = renewal.evidence_files.get(original_name=RENEWAL_EVIDENCE[0][0])
     evidence_reconfirm(evidence=policy, by=member)
     return renewal
