@@ -1,5 +1,5 @@
-"""A real Celery worker, killed (SIGKILL) in the middle of the reminder sweep and started again:
-no reminder is lost and none is sent twice.
+"""A real Celery worker, killed (SIGKILL) in the middle of a reminder sweep (renewal, and ★4
+annual self-assessment) and started again: no reminder is lost and none is sent twice.
 
 The worker is a subprocess (`python -m celery -A config worker --pool=solo`) on the test
 database, with the broker from CELERY_BROKER_URL (Redis; `make test` sets it) and a visibility
@@ -25,11 +25,11 @@ from django.db import connection
 from accounts.models import Membership
 from certification import tasks
 from certification.models import Reminder
-from certification.selectors import scheme_today
+from certification.selectors import anniversary_on, scheme_today, validity_for
 from config.celery import app
 from notifications.models import Notification
 from tests.factories.bodies import OrganisationFactory, UserFactory
-from tests.factories.certification import RegistrationFactory
+from tests.factories.certification import RegistrationFactory, star4
 
 REGISTRATIONS = 240
 BATCH = 4
@@ -161,6 +161,56 @@ def test_a_worker_killed_mid_sweep_loses_no_reminder_and_duplicates_none(worker)
 
     assert Reminder.objects.count() == REGISTRATIONS
     assert Reminder.objects.values("registration_id").distinct().count() == REGISTRATIONS
+    notices = Notification.objects.filter(kind="renewal_reminder")
+    assert notices.count() == REGISTRATIONS
+    assert notices.values("user_id").distinct().count() == REGISTRATIONS
+    assert notices.filter(email_status="sent").count() == REGISTRATIONS
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_annual_sweep_loses_no_reminder_and_duplicates_none(worker):
+    """The same for the ★4 annual self-assessment reminders (the -30 one is due today)."""
+    level = star4()
+    valid_from = anniversary_on(scheme_today() + datetime.timedelta(days=20), -1)
+    for i in range(REGISTRATIONS):
+        organisation = OrganisationFactory.create()
+        Membership.objects.create(
+            user=UserFactory.create(), organisation=organisation, is_admin=True
+        )
+        RegistrationFactory.create(
+            number=f"SCS4-2098-{i + 1:06d}",
+            organisation=organisation,
+            level=level,
+            registered_on=valid_from,
+            valid_from=valid_from,
+            valid_until=validity_for(valid_from, 36),
+        )
+
+    first = worker()
+    tasks.send_annual_self_assessment_reminders.delay(batch_size=BATCH)
+    _wait(lambda: Reminder.objects.count() >= 5 * BATCH, timeout=60, what="the first batches")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    done_before = Reminder.objects.count()
+    assert 0 < done_before < REGISTRATIONS, "the worker was not killed in the middle of the sweep"
+
+    worker()
+    _wait(
+        lambda: (
+            Reminder.objects.count() == REGISTRATIONS
+            and not Notification.objects.filter(email_status="pending").exists()
+        ),
+        timeout=120,
+        what="the sweep and the e-mails to finish after the restart",
+    )
+    tasks.send_annual_self_assessment_reminders.delay(batch_size=BATCH)
+    time.sleep(2)
+
+    assert Reminder.objects.count() == REGISTRATIONS
+    assert set(Reminder.objects.values_list("kind", "anniversary", "offset_days")) == {
+        ("annual", 1, -30)
+    }
     notices = Notification.objects.filter(kind="renewal_reminder")
     assert notices.count() == REGISTRATIONS
     assert notices.values("user_id").distinct().count() == REGISTRATIONS
