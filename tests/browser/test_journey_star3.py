@@ -322,7 +322,7 @@ def test_star3_journey_from_sign_up_to_public_registration(
     open_points = page.locator("#open-points li")
     expect(open_points).to_have_count(1)
     expect(open_points.first).to_contain_text(na_code)
-    expect(page.locator(".messages, [role=alert]").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("自己評価はまだ確認に出せません")
     application.refresh_from_db()
     assert application.status == Application.Status.DRAFT
     screenshot(page, "2-not-applicable-refused")
