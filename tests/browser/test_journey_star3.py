@@ -421,6 +421,10 @@ def test_star3_journey_from_sign_up_to_public_registration(
     screenshot(spage, "5-queue")
     spage.locator(f"a[href='/registrations/submissions/{application.pk}/']").first.click()
     spage.wait_for_load_state()
+    checks = spage.locator("section[aria-labelledby=checks-title] tbody tr")
+    expect(checks).to_have_count(4)  # answers, advisor, declaration, scope
+    expect(checks.locator(".badge--success")).to_have_count(4)
+    expect(spage.locator("main")).to_contain_text("すべての確認項目に適合しています")
     screenshot(spage, "5-submission")
     spage.locator(
         f"form[action='/registrations/submissions/{application.pk}/register/'] button"
