@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import (
+    AnnualSelfAssessment,
     Registration,
     RegistrationDecision,
     RegistrationEvent,
@@ -77,8 +78,8 @@ class RegistrationDecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["registration", "kind", "offset_days", "due_on", "created_at"]
-    list_filter = ["kind", "offset_days"]
+    list_display = ["registration", "kind", "anniversary", "offset_days", "due_on", "created_at"]
+    list_filter = ["kind", "anniversary", "offset_days"]
     list_select_related = ["registration"]
 
 
@@ -86,3 +87,13 @@ class ReminderAdmin(ReadOnlyAdmin):
 class ReviewNudgeAdmin(ReadOnlyAdmin):
     list_display = ["application", "kind", "sequence", "waiting_since", "created_at"]
     list_filter = ["kind"]
+
+
+@admin.register(AnnualSelfAssessment)
+class AnnualSelfAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["registration", "anniversary", "due_on", "status", "submitted_at"]
+    list_filter = ["status", "anniversary"]
+    search_fields = ["=registration__number"]
+    list_select_related = ["registration"]
+    # The attachment is confidential: it is served by the permission-checked view only.
+    exclude = ["attachment"]
