@@ -26,7 +26,12 @@ from notifications.models import Notification
 
 from ..models import Registration, RegistrationDecision
 from ..permissions import is_holder_member
-from ..selectors import decision_bodies_of, decisions_of, registration_of_application
+from ..selectors import (
+    decision_bodies_of,
+    decisions_of,
+    evaluation_bodies_of,
+    registration_of_application,
+)
 
 register = template.Library()
 
@@ -42,6 +47,7 @@ class WorkspaceLinks:
     advisor: bool = False
     registration_staff: bool = False
     looks_after_registrations: bool = False
+    receives_annual: bool = False
     unread: int = 0
 
 
@@ -50,7 +56,8 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
     (bodies.permissions), in a single query: members, administrators and executives of an
     organisation get its applications, anyone who belongs to one its registrations, advisors
     their inbox, registration staff the queue, the scheme bodies' staff who look after
-    registrations their list, and everybody the unread count."""
+    registrations their list, evaluation bodies' staff the annual self-assessments they
+    receive, and everybody the unread count."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return WorkspaceLinks()
     registration_bodies = bodies_where_staff(
@@ -77,6 +84,7 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
             is_registration_staff=Exists(registration_bodies),
             is_accreditation_staff=Exists(accreditation_bodies_of(user)),
             is_decision_maker=Exists(decision_bodies_of(user)),
+            is_evaluation_staff=Exists(evaluation_bodies_of(user)),
             unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         )
         .values(
@@ -86,6 +94,7 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
             "is_registration_staff",
             "is_accreditation_staff",
             "is_decision_maker",
+            "is_evaluation_staff",
             "unread",
         )
         .first()
@@ -102,6 +111,7 @@ def workspace_links_for(user: Any) -> WorkspaceLinks:
             or row["is_accreditation_staff"]
             or row["is_decision_maker"]
         ),
+        receives_annual=row["is_evaluation_staff"],
         unread=row["unread"],
     )
 

@@ -447,6 +447,7 @@ def test_the_holder_sees_the_anniversaries_and_submits_the_due_one(four, admin, 
         assert page.status_code == 200
         html = page.content.decode()
         assert "annual-title" in html
+        assert f'href="{reverse("certification:annual-list")}"' not in html
         url = reverse("certification:annual-submit", args=[four.number, 1])
         assert url in html
         form = client.get(url)
@@ -513,6 +514,8 @@ def test_the_evaluation_body_lists_received_and_overdue_and_decides(
         html = page.content.decode()
         assert reverse("certification:annual-review", args=[submitted.pk]) in html
         assert late.number in html  # overdue
+        # The navigation leads evaluation staff here.
+        assert f'href="{reverse("certification:annual-list")}"' in html
         review = reverse("certification:annual-review", args=[submitted.pk])
         assert client.get(review).status_code == 200
         missing = client.post(review, {"decision": "return", "comment": ""})
