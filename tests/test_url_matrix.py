@@ -39,6 +39,7 @@ from bodies.choices import BodyRole, StaffRole
 from bodies.models import AdvisorProfile, BodyStaff, Designation, Qualification, SchemeBody
 from certification.models import AnnualSelfAssessment, Registration
 from notifications.models import Notification
+from registry.services import checkpoint_sign
 from tests.accounts.helpers import (
     add_security_key,
     client_with_own_ip,
@@ -316,7 +317,7 @@ def build_world() -> World:
     )
     annual.attachment.save("attachment", ContentFile(b"hello"), save=False)
     annual.save()
-    return World(
+    world = World(
         users=users,
         # The advisor's "own" organisation is the client whose application they advise.
         orgs={
@@ -347,6 +348,9 @@ def build_world() -> World:
         public_registration=objects_b.registration,
         annual=annual,
     )
+    # The ledger's publications: a signed checkpoint (of the still empty ledger) to serve.
+    checkpoint_sign()
+    return world
 
 
 # ------------------------------------------------------------------------------------------------
