@@ -544,3 +544,16 @@ def test_other_evaluation_bodies_do_not_see_it(submitted, signed_in):
     )
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+def test_a_second_submission_from_a_stale_form_says_why(four, admin, signed_in):
+    url = reverse("certification:annual-submit", args=[four.number, 1])
+    with at(days(FIRST, -10)):
+        client = signed_in(admin)
+        assert client.post(url, {"measures_maintained": "yes"}).status_code == 302
+        again = client.post(url, {"measures_maintained": "yes", "statement": "二重送信"})
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert 'role="alert"' in html
+    assert "この年次自己評価は提出済みで、評価機関の確認を待っています。" in html
+    assert AnnualSelfAssessment.objects.get().statement == ""
