@@ -60,6 +60,7 @@ from .permissions import (
     can_view_certificate,
     decides_for,
     is_holder_admin,
+    receives_annual_for,
 )
 from .services import annual, lifecycle, submissions
 from .workflows import ACTION_ACTOR, FINAL_STATUSES, HOLDER, SCHEME_BODY, actions_from
@@ -512,6 +513,8 @@ class StaffDetailView(StaffScopeMixin, TemplateView):
         context["actions"] = available_actions(
             self.request.user, registration, context["facts"], actor=SCHEME_BODY
         )
+        context["annual_rows"] = selectors.annual_rows(registration)
+        context["receives_annual"] = receives_annual_for(self.request.user, registration)
         return super().get_context_data(**context, **kwargs)
 
 

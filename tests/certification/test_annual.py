@@ -557,3 +557,18 @@ def test_a_second_submission_from_a_stale_form_says_why(four, admin, signed_in):
     assert 'role="alert"' in html
     assert "この年次自己評価は提出済みで、評価機関の確認を待っています。" in html
     assert AnnualSelfAssessment.objects.get().statement == ""
+
+
+def test_the_scheme_bodies_see_the_anniversaries_on_the_registration(submitted, body, signed_in):
+    decision_maker = staff(body, StaffRole.DECISION_MAKER)
+    accreditation = accreditation_staff()
+    url = reverse("certification:staff-detail", args=[submitted.registration.number])
+    review = reverse("certification:annual-review", args=[submitted.pk])
+    with at(days(FIRST, -5)):
+        html = signed_in(decision_maker).get(url).content.decode()
+        assert "annual-title" in html
+        assert review in html
+        # The accreditation body sees the state but reviews nothing.
+        other = signed_in(accreditation).get(url).content.decode()
+    assert "annual-title" in other
+    assert review not in other
