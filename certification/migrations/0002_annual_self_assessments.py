@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_invitation_usersession'),
-        ('assessments', '0002_annual_self_assessments'),
+        ('assessments', '0002_renewal_carry_over'),
         ('bodies', '0001_initial'),
         ('certification', '0001_registrations'),
         ('scheme', '0002_longer_codes'),

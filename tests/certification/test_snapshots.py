@@ -198,7 +198,7 @@ def test_the_snapshot_and_the_checkpoint_are_published_for_anyone(media, client:
     response = client.get("/ledger/snapshots/2027-08-01.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     assert hashlib.sha256(body).hexdigest() == snapshot.sha256 == response["X-Content-SHA256"]
     assert response["X-Ledger-Seq"] == str(snapshot.ledger_seq)
     assert registration.number.encode() in body
