@@ -27,6 +27,7 @@ from certification.models import Registration, Reminder
 from certification.selectors import reminder_window, scheme_today
 from certification.services.lifecycle import registrations_lapse
 from certification.services.reminders import renewal_candidates, send_renewal_reminders
+from certification.services.snapshots import daily_snapshot_publish
 from notifications.models import Notification
 from scheme.models import Edition, Level
 
@@ -168,7 +169,8 @@ def _candidates(offset: int, today: datetime.date) -> int:
 
 
 @pytest.mark.django_db
-def test_one_night_at_300k_registrations(capsys, settings):
+def test_one_night_at_300k_registrations(capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     settings.CERTIFICATION_RENEWAL_REMINDER_OFFSETS = OFFSETS
     settings.CERTIFICATION_REMINDER_LATE_WINDOW_DAYS = LATE_WINDOW
     today = scheme_today()
@@ -201,6 +203,16 @@ def test_one_night_at_300k_registrations(capsys, settings):
     lapse_again_seconds, lapsed_again = _timed(lambda: registrations_lapse(today=today))
     _check(lapsed_again == 0)
 
+    # The ledger's daily snapshot of the registrations valid today, and its signed checkpoint.
+    snapshot_seconds, (snapshot, checkpoint) = _timed(lambda: daily_snapshot_publish(as_of=today))
+    valid_today = Registration.objects.filter(
+        status="active", valid_from__lte=today, valid_until__gte=today
+    ).count()
+    _check(snapshot.count == valid_today, f"snapshot lists {snapshot.count} of {valid_today}")
+    _check(checkpoint.tree_size == snapshot.ledger_seq + 1, "the checkpoint covers the snapshot")
+    snapshot_again_seconds, (same, _) = _timed(lambda: daily_snapshot_publish(as_of=today))
+    _check(same.pk == snapshot.pk, "the second run published another snapshot")
+
     api_times = []
     for params in (
         {},
@@ -229,6 +241,10 @@ def test_one_night_at_300k_registrations(capsys, settings):
         print(
             f"[reminders] sent: {sent:,} in {remind_seconds:.2f} s "
             f"(second run: {again} in {again_seconds:.2f} s)"
+        )
+        print(
+            f"[snapshot]  {snapshot.count:,} valid registrations listed, stored, appended and "
+            f"signed in {snapshot_seconds:.2f} s (second run: {snapshot_again_seconds:.2f} s)"
         )
         for params, t, count in api_times:
             print(
