@@ -14,6 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import Membership, Organisation
 from bodies.models import AdvisorProfile
@@ -266,6 +267,9 @@ class OpenPoint:
     message: str
     url: str
     criterion: str = ""
+    # The category of the criterion, for grouping; None for the points that are not about one
+    # criterion (scope, advisor, carried-over evidence).
+    category: Category | None = None
 
 
 def criterion_url(application: Application, criterion: Criterion) -> str:
@@ -300,13 +304,20 @@ def application_open_points(application: Application) -> list[OpenPoint]:
                 url=scope_url,
             )
         )
-    if not AdvisorEngagement.objects.filter(
-        application=application, status=AdvisorEngagement.Status.ACCEPTED
-    ).exists():
+    engagement = open_engagement(application)
+    if engagement is None or engagement.status != AdvisorEngagement.Status.ACCEPTED:
         points.append(
             OpenPoint(
                 code="advisor",
-                message=_("Invite an advisor and wait until they accept."),
+                message=(
+                    _(
+                        "%(name)s has not accepted your invitation yet: the self-assessment can "
+                        "go to review once they accept."
+                    )
+                    % {"name": engagement.advisor.display_name}
+                    if engagement is not None
+                    else _("Invite an advisor and wait until they accept.")
+                ),
                 url=reverse("assessments:advisor-invite", kwargs={"pk": application.pk}),
             )
         )
@@ -321,6 +332,7 @@ def application_open_points(application: Application) -> list[OpenPoint]:
                     % {"code": answer.criterion.code},
                     url=criterion_url(application, answer.criterion),
                     criterion=answer.criterion.code,
+                    category=answer.criterion.item.subcategory.category,
                 )
             )
         elif answer.needs_justification:
@@ -333,6 +345,7 @@ def application_open_points(application: Application) -> list[OpenPoint]:
                     % {"code": answer.criterion.code},
                     url=criterion_url(application, answer.criterion),
                     criterion=answer.criterion.code,
+                    category=answer.criterion.item.subcategory.category,
                 )
             )
         if answer.needs_confirmation:
@@ -346,6 +359,7 @@ def application_open_points(application: Application) -> list[OpenPoint]:
                     % {"code": answer.criterion.code},
                     url=criterion_url(application, answer.criterion),
                     criterion=answer.criterion.code,
+                    category=answer.criterion.item.subcategory.category,
                 )
             )
     evidence_url = reverse("assessments:evidence", kwargs={"pk": application.pk})
@@ -364,6 +378,142 @@ def application_open_points(application: Application) -> list[OpenPoint]:
             )
         )
     return points
+
+
+# How many criteria of a category are listed before the rest is folded away.
+OPEN_POINTS_PREVIEW = 3
+
+
+@dataclass(frozen=True)
+class CategoryOpenPoints:
+    """The open points of one category's criteria: the first few shown, the rest folded."""
+
+    category: Category
+    url: str
+    points: list[OpenPoint]
+
+    @property
+    def criteria_count(self) -> int:
+        return len({p.criterion for p in self.points})
+
+    @property
+    def first(self) -> list[OpenPoint]:
+        return self.points[:OPEN_POINTS_PREVIEW]
+
+    @property
+    def rest(self) -> list[OpenPoint]:
+        return self.points[OPEN_POINTS_PREVIEW:]
+
+    @property
+    def summary(self) -> list[str]:
+        """What is open in this category, one phrase per kind ("12 not answered yet", …)."""
+        counts: dict[str, int] = {}
+        for point in self.points:
+            counts[point.code] = counts.get(point.code, 0) + 1
+        phrases = {
+            "unanswered": lambda n: ngettext(
+                "%(n)d criterion not answered yet", "%(n)d criteria not answered yet", n
+            ),
+            "na_justification": lambda n: ngettext(
+                "%(n)d “not applicable” without a justification",
+                "%(n)d “not applicable” without a justification",
+                n,
+            ),
+            "carried_over_unconfirmed": lambda n: ngettext(
+                "%(n)d answer carried over from last year to confirm or change",
+                "%(n)d answers carried over from last year to confirm or change",
+                n,
+            ),
+        }
+        return [phrases[code](n) % {"n": n} for code, n in counts.items() if code in phrases]
+
+
+@dataclass(frozen=True)
+class OpenPointGroups:
+    """The open points as the applicant reads them: first what is not about one criterion
+    (scope, advisor, then carried-over evidence files), then the criteria per category."""
+
+    general: list[OpenPoint]
+    evidence: list[OpenPoint]
+    categories: list[CategoryOpenPoints]
+
+    def __bool__(self) -> bool:
+        return bool(self.general or self.evidence or self.categories)
+
+    @property
+    def criteria_count(self) -> int:
+        return sum(group.criteria_count for group in self.categories)
+
+    @property
+    def evidence_first(self) -> list[OpenPoint]:
+        return self.evidence[:OPEN_POINTS_PREVIEW]
+
+    @property
+    def evidence_rest(self) -> list[OpenPoint]:
+        return self.evidence[OPEN_POINTS_PREVIEW:]
+
+
+def open_points_grouped(application: Application, points: list[OpenPoint]) -> OpenPointGroups:
+    """Group `points` (from application_open_points) for the application page and the refusal
+    message: general points first, the criteria per category in catalogue order."""
+    by_category: dict[int, list[OpenPoint]] = {}
+    categories: dict[int, Category] = {}
+    general: list[OpenPoint] = []
+    evidence: list[OpenPoint] = []
+    for point in points:
+        if point.category is not None:
+            categories[point.category.pk] = point.category
+            by_category.setdefault(point.category.pk, []).append(point)
+        elif point.code == "evidence_not_reconfirmed":
+            evidence.append(point)
+        else:
+            general.append(point)
+    groups = [
+        CategoryOpenPoints(
+            category=categories[pk],
+            url=reverse(
+                "assessments:assessment",
+                kwargs={"pk": application.pk, "category": categories[pk].code},
+            ),
+            points=category_points,
+        )
+        for pk, category_points in sorted(
+            by_category.items(), key=lambda kv: categories[kv[0]].position
+        )
+    ]
+    return OpenPointGroups(general=general, evidence=evidence, categories=groups)
+
+
+def open_points_message(groups: OpenPointGroups) -> str:
+    """The refusal of "send for review" in words, in the same grouping as the page: the general
+    points one by one, then how many criteria are open in which category."""
+    parts = [_("The self-assessment cannot be sent for review yet.")]
+    parts += [point.message for point in groups.general]
+    if groups.evidence:
+        parts.append(
+            ngettext(
+                "%(n)d evidence file carried over from last year is still to be confirmed.",
+                "%(n)d evidence files carried over from last year are still to be confirmed.",
+                len(groups.evidence),
+            )
+            % {"n": len(groups.evidence)}
+        )
+    if groups.categories:
+        separator = pgettext("list separator", ", ")
+        per_category = separator.join(
+            _("%(category)s: %(n)d") % {"category": g.category.name, "n": g.criteria_count}
+            for g in groups.categories
+        )
+        parts.append(
+            ngettext(
+                "%(n)d criterion is still open (%(categories)s).",
+                "%(n)d criteria are still open (%(categories)s).",
+                groups.criteria_count,
+            )
+            % {"n": groups.criteria_count, "categories": per_category}
+        )
+    parts.append(_("The list is under “What is still missing”."))
+    return " ".join(parts)
 
 
 def answer_status_counts(application: Application) -> dict[str, int]:
@@ -602,6 +752,31 @@ def previous_round_reviews(review_round: ReviewRound) -> dict[int, CriterionRevi
         application_id=review_round.application_id, number=review_round.number - 1
     ).first()
     return criterion_reviews_of(previous) if previous else {}
+
+
+def unchanged_since_review(review_round: ReviewRound) -> set[int]:
+    """The criteria (ids) of `review_round` that the advisor may take in at a glance: in a round
+    after the first, those that passed in the previous round and whose answer and evidence did
+    not change since; in the first round of a renewal, those whose answer is unchanged since
+    last year's approval (the applicant confirmed them as still true). Empty otherwise."""
+    changes = round_changes(review_round)
+    if changes is not None:
+        previous = previous_round_reviews(review_round)
+        return {
+            criterion_id
+            for criterion_id, change in changes.items()
+            if not change.has_changes
+            and criterion_id in previous
+            and previous[criterion_id].verdict == CriterionReview.Verdict.PASS
+        }
+    since_last_year = renewal_changes(review_round)
+    if since_last_year is not None:
+        return {
+            criterion_id
+            for criterion_id, change in since_last_year.items()
+            if change is not None and not change.has_changes
+        }
+    return set()
 
 
 # ------------------------------------------------------------------------------------------------

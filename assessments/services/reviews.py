@@ -27,7 +27,13 @@ from ..models import (
     ReviewRound,
 )
 from ..permissions import can_edit_application, can_review_application
-from ..selectors import OpenPoint, application_open_points
+from ..selectors import (
+    OpenPoint,
+    application_open_points,
+    open_points_grouped,
+    open_points_message,
+    unchanged_since_review,
+)
 from ._common import lock_application, move, require
 
 
@@ -36,11 +42,9 @@ class SubmissionIncomplete(DomainError):  # noqa: N818 (a domain error, named fo
 
     code = "submission_incomplete"
 
-    def __init__(self, points: list[OpenPoint]) -> None:
-        super().__init__(
-            _("The self-assessment cannot be sent for review yet: %(n)d open point(s).")
-            % {"n": len(points)}
-        )
+    def __init__(self, application: Application, points: list[OpenPoint]) -> None:
+        self.groups = open_points_grouped(application, points)
+        super().__init__(open_points_message(self.groups))
         self.points = points
 
 
@@ -54,7 +58,7 @@ def application_submit_for_review(*, application: Application, by: User) -> Revi
     move(application, Application.Status.IN_REVIEW, service="reviews.application_submit_for_review")
     points = application_open_points(application)
     if points:
-        raise SubmissionIncomplete(points)
+        raise SubmissionIncomplete(application, points)
     engagement = AdvisorEngagement.objects.select_related("advisor__user").get(
         application=application, status=AdvisorEngagement.Status.ACCEPTED
     )
@@ -146,6 +150,50 @@ def criterion_review_record(
         defaults={"verdict": verdict, "comment": comment, "reviewed_by": by},
     )
     return review
+
+
+@transaction.atomic
+def criteria_pass_unchanged(*, application: Application, by: User) -> list[CriterionReview]:
+    """Record "pass" at once on the criteria of the open round that the review page folds away
+    (`selectors.unchanged_since_review`: passed in the previous round and unchanged since, or in
+    a renewal's first round unchanged since last year's approval) and that have no verdict yet
+    in this round. Verdicts already given are kept; the advisor can still change any one."""
+    application = lock_application(application)
+    require(can_review_application(by, application))
+    if application.status != Application.Status.IN_REVIEW:
+        raise DomainError(
+            _("The self-assessment is not waiting for a review."), code="not_in_review"
+        )
+    review_round = _open_round_for_advisor(application, by)
+    decided = set(
+        CriterionReview.objects.filter(round=review_round).values_list("criterion_id", flat=True)
+    )
+    pending = unchanged_since_review(review_round) - decided
+    if not pending:
+        raise DomainError(
+            _("Every unchanged criterion already has your verdict in this round."),
+            code="nothing_unchanged",
+        )
+    criteria = list(Criterion.objects.filter(pk__in=pending).order_by("position"))
+    reviews = CriterionReview.objects.bulk_create(
+        [
+            CriterionReview(
+                round=review_round,
+                criterion=criterion,
+                verdict=CriterionReview.Verdict.PASS,
+                comment="",
+                reviewed_by=by,
+            )
+            for criterion in criteria
+        ]
+    )
+    audit_record(
+        action="assessments.review.unchanged_passed",
+        by=by,
+        obj=application,
+        data={"round": review_round.number, "criteria": [c.code for c in criteria]},
+    )
+    return reviews
 
 
 def _verdicts(review_round: ReviewRound) -> tuple[int, int, int]:

@@ -131,8 +131,9 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         application = self.application
         context["progress"] = selectors.application_progress(application)
-        context["open_points"] = (
-            selectors.application_open_points(application) if application.is_editable else []
+        context["open_points"] = selectors.open_points_grouped(
+            application,
+            selectors.application_open_points(application) if application.is_editable else [],
         )
         context["entities"] = selectors.scope_entities_in_order(application)
         context["engagement"] = selectors.open_engagement(application)

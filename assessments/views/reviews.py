@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from accounts.models import User
@@ -23,7 +24,12 @@ from ..forms import CriterionReviewForm, ReviewDecisionForm
 from ..models import AnswerSnapshot, CriterionReview, EvidenceFile, ReviewRound
 from ..permissions import application_actions, can_review_application
 from ..selectors import CriterionChange
-from ..services.reviews import criterion_review_record, review_approve, review_return
+from ..services.reviews import (
+    criteria_pass_unchanged,
+    criterion_review_record,
+    review_approve,
+    review_return,
+)
 from .common import ApplicationMixin, current_user
 
 
@@ -44,12 +50,42 @@ class ReviewEntry:
     # in this edition, see `new_this_edition`).
     last_year: CriterionChange | None = None
     new_this_edition: bool = False
+    # What to look at: the answer changed (since the last round, or in a renewal's first round
+    # since last year), the last round found it needed work, or it is unchanged and passed
+    # (then the page folds it away, see selectors.unchanged_since_review).
+    changed: bool = False
+    needed_work: bool = False
+    unchanged: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return self.review.verdict if self.review else ""
 
 
 @dataclass
 class ReviewItem:
     item: Any
     entries: list[ReviewEntry]
+
+
+@dataclass
+class ReviewCategory:
+    """The items of one category, with how many of its criteria have a verdict."""
+
+    category: Any
+    items: list[ReviewItem]
+
+    @property
+    def entries(self) -> list[ReviewEntry]:
+        return [entry for item in self.items for entry in item.entries]
+
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for entry in self.entries if entry.review is not None)
 
 
 def review_prefix(criterion: Criterion) -> str:
@@ -84,8 +120,10 @@ def review_entries(
     }
     reviews = selectors.criterion_reviews_of(review_round)
     previous = selectors.previous_round_reviews(review_round)
-    changes = selectors.round_changes(review_round) or {}
+    round_changes = selectors.round_changes(review_round)
+    changes = round_changes or {}
     since_last_year = selectors.renewal_changes(review_round)
+    unchanged = selectors.unchanged_since_review(review_round)
     entries = []
     for snapshot in snapshots:
         criterion = snapshot.criterion
@@ -93,6 +131,11 @@ def review_entries(
             entries.append(posted[criterion.pk])
             continue
         review = reviews.get(criterion.pk)
+        change = changes.get(criterion.pk)
+        last_year = since_last_year.get(criterion.pk) if since_last_year else None
+        before = previous.get(criterion.pk)
+        # Changed since the last round; in a renewal's first round, since last year.
+        basis = change if round_changes is not None else last_year
         entries.append(
             ReviewEntry(
                 criterion=criterion,
@@ -106,12 +149,15 @@ def review_entries(
                     },
                 ),
                 review=review,
-                previous=previous.get(criterion.pk),
-                change=changes.get(criterion.pk),
-                last_year=since_last_year.get(criterion.pk) if since_last_year else None,
+                previous=before,
+                change=change,
+                last_year=last_year,
                 new_this_edition=(
                     since_last_year is not None and since_last_year.get(criterion.pk) is None
                 ),
+                changed=basis is not None and basis.has_changes,
+                needed_work=bool(before and before.verdict == CriterionReview.Verdict.NEEDS_WORK),
+                unchanged=criterion.pk in unchanged,
             )
         )
     return entries
@@ -154,6 +200,17 @@ def _items(entries: list[ReviewEntry]) -> list[ReviewItem]:
     return items
 
 
+def _categories(entries: list[ReviewEntry]) -> list[ReviewCategory]:
+    """The items grouped by category, in catalogue order."""
+    categories: list[ReviewCategory] = []
+    for item in _items(entries):
+        category = item.item.subcategory.category
+        if not categories or categories[-1].category.pk != category.pk:
+            categories.append(ReviewCategory(category=category, items=[]))
+        categories[-1].items.append(item)
+    return categories
+
+
 class ReviewView(ApplicationMixin, View):
     """GET: the whole review; POST (without JavaScript): the verdicts of one item."""
 
@@ -170,6 +227,7 @@ class ReviewView(ApplicationMixin, View):
         entries = review_entries(review_round, posted=posted)
         passed = sum(1 for e in entries if e.review and e.review.verdict == "pass")
         needs_work = sum(1 for e in entries if e.review and e.review.verdict == "needs_work")
+        unchanged = [e for e in entries if e.unchanged]
         return TemplateResponse(
             request,
             self.template_name,
@@ -177,7 +235,7 @@ class ReviewView(ApplicationMixin, View):
                 "application": self.application,
                 "actions": application_actions(request.user, self.application),
                 "round": review_round,
-                "items": _items(entries),
+                "categories": _categories(entries),
                 "total": len(entries),
                 "passed": passed,
                 "needs_work": needs_work,
@@ -186,6 +244,16 @@ class ReviewView(ApplicationMixin, View):
                 "decision_form": decision_form
                 or ReviewDecisionForm(initial={"summary": review_round.summary}),
                 "is_later_round": review_round.number > 1,
+                "is_renewal": self.application.renewal_of_id is not None,
+                # The summary at the top: what changed, what needed work, what is folded away.
+                "changed": [e for e in entries if e.changed],
+                "needed_work": [e for e in entries if e.needed_work],
+                "new_this_edition": [e for e in entries if e.new_this_edition],
+                "to_look_at": [
+                    e for e in entries if e.changed or e.needed_work or e.new_this_edition
+                ],
+                "unchanged": unchanged,
+                "unchanged_pending": sum(1 for e in unchanged if e.review is None),
             },
             status=status,
         )
@@ -197,6 +265,8 @@ class ReviewView(ApplicationMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = current_user(request)
         review_round = _review_round(self, user)
+        if request.POST.get("action") == "pass_unchanged":
+            return self.pass_unchanged(request, user)
         item_code = request.POST.get("item", "")
         entries = [e for e in review_entries(review_round) if e.criterion.item.code == item_code]
         if not entries:
@@ -207,6 +277,26 @@ class ReviewView(ApplicationMixin, View):
         messages.success(request, _("Your verdicts on %(code)s were saved.") % {"code": item_code})
         return redirect(
             reverse("assessments:review", kwargs={"pk": self.application.pk}) + f"#item-{item_code}"
+        )
+
+    def pass_unchanged(self, request: HttpRequest, user: User) -> HttpResponse:
+        """Pass at once the folded criteria that have no verdict yet."""
+        try:
+            reviews = criteria_pass_unchanged(application=self.application, by=user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d unchanged criterion was marked as passing.",
+                    "%(n)d unchanged criteria were marked as passing.",
+                    len(reviews),
+                )
+                % {"n": len(reviews)},
+            )
+        return redirect(
+            reverse("assessments:review", kwargs={"pk": self.application.pk}) + "#review-focus"
         )
 
 
