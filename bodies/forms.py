@@ -214,7 +214,9 @@ def _person_label(user: User) -> str:
 class StaffGrantForm(forms.Form):
     """A staff role for a member of the body's organisation."""
 
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), empty_label=_("Choose a person")
+    )
     role = forms.ChoiceField(label=_("Role"), widget=RadioList)
 
     def __init__(self, *args: Any, body: SchemeBody, **kwargs: Any) -> None:
