@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -391,18 +391,30 @@ class CategoryOpenPoints:
     category: Category
     url: str
     points: list[OpenPoint]
+    # How many criteria of the category the application has, answered or not.
+    total: int = 0
 
     @property
     def criteria_count(self) -> int:
         return len({p.criterion for p in self.points})
 
     @property
+    def not_started(self) -> bool:
+        """No criterion of the category is answered yet: listing the first few says nothing,
+        so the page only offers the full list folded."""
+        return (
+            self.total > 0
+            and all(p.code == "unanswered" for p in self.points)
+            and self.criteria_count == self.total
+        )
+
+    @property
     def first(self) -> list[OpenPoint]:
-        return self.points[:OPEN_POINTS_PREVIEW]
+        return [] if self.not_started else self.points[:OPEN_POINTS_PREVIEW]
 
     @property
     def rest(self) -> list[OpenPoint]:
-        return self.points[OPEN_POINTS_PREVIEW:]
+        return self.points if self.not_started else self.points[OPEN_POINTS_PREVIEW:]
 
     @property
     def summary(self) -> list[str]:
@@ -425,7 +437,11 @@ class CategoryOpenPoints:
                 n,
             ),
         }
-        return [phrases[code](n) % {"n": n} for code, n in counts.items() if code in phrases]
+        return [
+            phrase(counts[code]) % {"n": counts[code]}
+            for code, phrase in phrases.items()
+            if code in counts
+        ]
 
 
 @dataclass(frozen=True)
@@ -468,6 +484,15 @@ def open_points_grouped(application: Application, points: list[OpenPoint]) -> Op
             evidence.append(point)
         else:
             general.append(point)
+    totals: dict[int, int] = {}
+    if by_category:
+        for row in (
+            Answer.objects.filter(application=application)
+            .order_by()
+            .values("criterion__item__subcategory__category")
+            .annotate(n=Count("pk"))
+        ):
+            totals[row["criterion__item__subcategory__category"]] = row["n"]
     groups = [
         CategoryOpenPoints(
             category=categories[pk],
@@ -476,6 +501,7 @@ def open_points_grouped(application: Application, points: list[OpenPoint]) -> Op
                 kwargs={"pk": application.pk, "category": categories[pk].code},
             ),
             points=category_points,
+            total=totals.get(pk, 0),
         )
         for pk, category_points in sorted(
             by_category.items(), key=lambda kv: categories[kv[0]].position

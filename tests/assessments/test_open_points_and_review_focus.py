@@ -129,26 +129,48 @@ def test_a_new_application_lists_its_open_points_per_category(full_catalogue_app
     assert "7 つの分類で、81 件の評価基準が未完了です。" in criteria
     blocks = re.findall(r'id="open-points-category-([^"]+)"', criteria)
     assert blocks == ["1", "2", "3", "4", "5", "6", "7"]
-    category_url = reverse("assessments:assessment", kwargs={"pk": application.pk, "category": "1"})
-    first = element(criteria, "open-points-category-1")
-    total_1 = application.answers.filter(criterion__item__subcategory__category__code="1").count()
-    assert f"残り {total_1} 件" in first
-    assert f"未回答 {total_1} 件" in first
-    # Three criteria are shown, the others are folded in a <details> with "and N more".
-    shown, _sep, folded = first.partition("<details")
-    assert len(re.findall(r"<li>", shown)) == 3
-    assert f"ほか {total_1 - 3} 件" in folded
-    assert len(re.findall(r"<li>", folded)) == total_1 - 3
-    first_code = (
-        application.answers.filter(criterion__item__subcategory__category__code="1")
-        .order_by("criterion__position")
-        .values_list("criterion__code", flat=True)
-        .first()
+    # A category not started at all: no preview, the whole list folded, a link to its page.
+    governance_url = reverse(
+        "assessments:assessment", kwargs={"pk": application.pk, "category": "1"}
     )
-    assert f"{category_url}#criterion-{first_code}" in shown
-    assert category_url in links(first)
+    governance = element(criteria, "open-points-category-1")
+    total_1 = application.answers.filter(criterion__item__subcategory__category__code="1").count()
+    assert f"残り {total_1} 件" in governance
+    assert f"未回答 {total_1} 件" in governance
+    shown, _sep, folded = governance.partition("<details")
+    assert "<li>" not in shown
+    assert f"まだ始めていません: {total_1} 件の評価基準を表示" in folded
+    assert len(re.findall(r"<li>", folded)) == total_1
+    assert governance_url in links(governance)
     # Every one of the 81 criteria is still reachable from the page.
     assert len([u for u in links(criteria) if "#criterion-" in u]) == 81
+
+
+def test_a_category_under_way_shows_its_first_criteria_and_folds_the_rest(
+    full_catalogue_application,
+):
+    application, people = full_catalogue_application
+    protection = list(
+        application.answers.filter(criterion__item__subcategory__category__code="4").order_by(
+            "criterion__position"
+        )
+    )
+    Answer.objects.filter(pk=protection[0].pk).update(status=Answer.Status.IMPLEMENTED)
+    Answer.objects.filter(pk=protection[1].pk).update(status=Answer.Status.NOT_APPLICABLE)
+    html = page(sign_in(Client(), people.member), "detail", application)
+    block = element(element(html, "open-points"), "open-points-category-4")
+    left = len(protection) - 1
+    assert f"残り {left} 件" in block
+    assert f"未回答 {left - 1} 件 / 理由のない「該当なし」1 件" in block
+    shown, _sep, folded = block.partition("<details")
+    shown_links = [u for u in links(shown) if "#criterion-" in u]
+    assert [u.rsplit("#criterion-", 1)[1] for u in shown_links] == [
+        a.criterion.code for a in protection[1:4]
+    ]
+    assert f"ほか {left - 3} 件" in folded
+    assert len(re.findall(r"<li>", folded)) == left - 3
+    category_url = reverse("assessments:assessment", kwargs={"pk": application.pk, "category": "4"})
+    assert category_url in links(block)
 
 
 def test_the_invited_advisor_is_named_until_they_accept(full_catalogue_application):
