@@ -306,6 +306,12 @@ def test_the_first_round_groups_by_category_and_folds_nothing():
     assert "2 件中 0 件を判定済み" in element(html, "category-4")
     assert 'id="item-1-1-1"' in governance
     assert 'id="item-4-1-1"' not in governance
+    # A table of contents at the top leads to each category, with its count.
+    assert (
+        'href="#category-1">1 ガバナンスの整備</a> <span class="small">3 件中 1 件を判定済み'
+        in html
+    )
+    assert 'href="#category-4">4 攻撃等の防御</a>' in html
 
 
 def test_a_later_round_folds_what_passed_and_did_not_change(second_round):
