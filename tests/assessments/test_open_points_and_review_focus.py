@@ -23,6 +23,7 @@ from assessments.services.renewals import (
     evidence_reconfirm,
 )
 from assessments.services.reviews import (
+    SubmissionIncomplete,
     application_submit_for_review,
     criteria_pass_unchanged,
     criterion_review_record,
@@ -205,14 +206,11 @@ def test_the_refusal_to_send_for_review_uses_the_same_grouping(full_catalogue_ap
 def test_the_refusal_in_english_names_the_categories():
     application = ApplicationFactory.create()
     people = application_people(application)
-    Answer.objects.filter(application=application, criterion__code="4-1-1-2").update(
-        status=Answer.Status.NOT_APPLICABLE
-    )
     fill_answers(application)
     Answer.objects.filter(application=application, criterion__code="4-1-1-2").update(
         status=Answer.Status.NOT_APPLICABLE, na_justification=""
     )
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(SubmissionIncomplete) as refused:
         application_submit_for_review(application=application, by=people.member)
     from django.utils import translation
 
