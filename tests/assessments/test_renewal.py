@@ -178,6 +178,7 @@ def test_deleting_the_carried_over_row_keeps_last_years_file(
     renewal = application_renew(previous=previous, by=people.member)
     copy = EvidenceFile.objects.get(application=renewal)
     name = copy.file.name
+    assert name is not None
     with django_capture_on_commit_callbacks(execute=True):
         evidence_delete(evidence=copy, by=people.member)
     assert not EvidenceFile.objects.filter(pk=copy.pk).exists()
@@ -201,6 +202,7 @@ def test_the_stored_file_goes_with_the_last_row_pointing_at_it(
         sha256=first.sha256,
     )
     name = first.file.name
+    assert name is not None
     with django_capture_on_commit_callbacks(execute=True):
         evidence_delete(evidence=first, by=people.member)
     assert default_storage.exists(name)
@@ -353,6 +355,7 @@ def test_a_fresh_answer_needs_no_confirming():
     application = ApplicationFactory.create()
     people = application_people(application)
     answer = Answer.objects.filter(application=application).first()
+    assert answer is not None
     with pytest.raises(DomainError) as refused:
         answer_confirm(answer=answer, by=people.member)
     assert refused.value.code == "not_carried_over"
@@ -447,7 +450,9 @@ def test_the_advisor_sees_what_changed_since_last_year(last_year):
     changes = renewal_changes(review_round)
     assert changes is not None
     by_code = {
-        code: changes[answer.criterion_id] for code, answer in answers_by_code(renewal).items()
+        code: change
+        for code, answer in answers_by_code(renewal).items()
+        if (change := changes[answer.criterion_id]) is not None
     }
     assert by_code["1-1-1-2"].status_changed
     assert by_code["1-1-1-2"].description_changed
@@ -475,13 +480,13 @@ def test_starting_the_renewal_from_the_registered_application_page(last_year):
     renewal = Application.objects.get(renewal_of=previous)
     assert response.status_code == 302
     assert response["Location"] == renewal.get_absolute_url()
-    page = client.get(renewal.get_absolute_url()).content.decode()
-    assert previous.reference in page
-    assert registration.number in page
+    renewal_page = client.get(renewal.get_absolute_url()).content.decode()
+    assert previous.reference in renewal_page
+    assert registration.number in renewal_page
     # Once started, last year's page links to the renewal instead of offering another.
-    detail = client.get(previous.get_absolute_url()).content.decode()
-    assert renew_url not in detail
-    assert renewal.get_absolute_url() in detail
+    started = client.get(previous.get_absolute_url()).content.decode()
+    assert renew_url not in started
+    assert renewal.get_absolute_url() in started
     again = client.post(renew_url, follow=True)
     assert Application.objects.filter(renewal_of=previous).count() == 1
     assert renewal.reference in again.content.decode()
@@ -608,6 +613,7 @@ def test_carried_over_evidence_still_current_and_remove_beside_the_criterion(
         response = client.post(save, {**base, "c-1-1-1-1-remove": renewal_file.pk}, **HTMX)
     assert response.status_code == 200
     assert not EvidenceFile.objects.filter(pk=renewal_file.pk).exists()
+    assert copy.file.name is not None
     assert default_storage.exists(copy.file.name)
 
 
