@@ -27,7 +27,7 @@ from accounts.models import User
 from assessments.models import AdvisorEngagement, Application
 from bodies.models import AdvisorProfile, Designation, Qualification
 from certification.models import Registration
-from tests.accounts.helpers import force_login_with_mfa, login, verify_email
+from tests.accounts.helpers import client_with_own_ip, force_login_with_mfa, login, verify_email
 from tests.browser.a11y import assert_no_serious_a11y_violations
 from tests.browser.conftest import LANGUAGES, MOBILE, WIDTHS, OpenedPage
 from tests.factories.accounts import PASSWORD, UserFactory
@@ -195,7 +195,7 @@ def test_mfa_challenge_page(
     path = "/accounts/2fa/authenticate/"
     for language in LANGUAGES:
         for width in WIDTHS:
-            client = Client()
+            client = client_with_own_ip()
             client.cookies["django_language"] = language
             response = login(client, user, password=DEMO_PASSWORD)
             assert response.status_code == 302
