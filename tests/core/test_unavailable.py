@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from celery import current_app
 from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -115,9 +116,12 @@ def test_the_same_views_work_when_redis_is_up():
 
 
 def test_unreachable_task_broker_answers_503(dead_redis_url):
+    portal_app = current_app._get_current_object()
     with override_settings(OUTAGE_TEST_BROKER_URL=dead_redis_url):
         response = _client("en").get("/test/enqueue/")
     _assert_designed_503(response, "en")
+    # The outage stays in the test view: the portal's tasks keep their own broker.
+    assert current_app._get_current_object() is portal_app
 
 
 def test_other_errors_still_answer_500():

@@ -17,9 +17,11 @@ def read_cache(request: HttpRequest) -> HttpResponse:
 
 def enqueue(request: HttpRequest) -> HttpResponse:
     """Publish a task to the broker named in the OUTAGE_TEST_BROKER_URL setting, without the
-    retries that would make an unreachable broker take seconds to report."""
+    retries that would make an unreachable broker take seconds to report. The app is not made
+    Celery's current app: the portal's own tasks must keep their broker."""
     app = Celery(
         "outage-test",
+        set_as_current=False,
         broker=getattr(settings, "OUTAGE_TEST_BROKER_URL", "memory://"),
         broker_connection_retry=False,
         broker_connection_max_retries=0,
