@@ -19,16 +19,20 @@ def enqueue(request: HttpRequest) -> HttpResponse:
     """Publish a task to the broker named in the OUTAGE_TEST_BROKER_URL setting, without the
     retries that would make an unreachable broker take seconds to report. The app is not made
     Celery's current app: the portal's own tasks must keep their broker."""
+    url = getattr(settings, "OUTAGE_TEST_BROKER_URL", "memory://")
     app = Celery(
         "outage-test",
         set_as_current=False,
-        broker=getattr(settings, "OUTAGE_TEST_BROKER_URL", "memory://"),
+        broker=url,
         broker_connection_retry=False,
         broker_connection_max_retries=0,
         task_publish_retry=False,
     )
+    # The connection is given explicitly: Celery prefers a CELERY_BROKER_URL environment variable
+    # (which `make test` sets) to the app's own broker setting.
     try:
-        app.send_task("outage.test", retry=False)
+        with app.connection_for_write(url) as connection:
+            app.send_task("outage.test", retry=False, connection=connection)
     finally:
         app.close()
     return HttpResponse("queued")
