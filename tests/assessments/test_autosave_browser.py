@@ -2,7 +2,6 @@
 resolved, and unsaved input that survives an expired session (login, back to the criterion,
 restored and saved). Checks static/assessments/autosave.js together with the htmx views."""
 
-import shutil
 from typing import Any
 
 import pytest
@@ -18,21 +17,6 @@ from tests.factories.assessments import ApplicationFactory, application_people
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 def stored_keys(page: Any) -> list[str]:

@@ -2,7 +2,6 @@
 save beside their criterion (htmx) and update the page in place, without serious
 accessibility violations."""
 
-import shutil
 from typing import Any
 
 import pytest
@@ -18,22 +17,6 @@ from tests.assessments.test_renewal import registered
 from tests.browser.a11y import assert_no_serious_a11y_violations
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.mark.django_db(transaction=True)

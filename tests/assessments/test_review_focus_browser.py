@@ -3,7 +3,6 @@ the application page, and the advisor's second round with the unchanged, passed 
 (a folded criterion is still reviewable when opened, and its line shows the new verdict), with
 no serious accessibility violations."""
 
-import shutil
 from typing import Any
 
 import pytest
@@ -20,22 +19,6 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.factories.assessments import ApplicationFactory, application_people
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 def open_as(browser: Browser, live_server: Any, user: Any, path: str) -> tuple[Page, list[str]]:

@@ -10,9 +10,7 @@ live server (stack-notes section 2, gotchas G4-G6).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,19 +25,6 @@ DIST = ROOT / "static" / "dist"
 REQUIRED_ASSETS = ("tokens.css", "app.css", "app.js", "favicon.svg", "fonts/noto-sans-jp.css")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 
 DESKTOP = 1280
 MOBILE = 375
@@ -69,15 +54,6 @@ def _front_end_built() -> None:
             "node_modules/axe-core/axe.min.js is missing: run `make assets` (npm ci).",
             pytrace=False,
         )
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": CHROMIUM_ARGS,
-    }
 
 
 @pytest.fixture
