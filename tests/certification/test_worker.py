@@ -33,6 +33,14 @@ from tests.factories.certification import RegistrationFactory, star4
 
 REGISTRATIONS = 240
 BATCH = 4
+VISIBILITY_TIMEOUT = 3  # seconds
+
+
+def _after_the_visibility_timeout() -> None:
+    """Let the killed worker's unacknowledged task become visible again before the next worker
+    starts: a worker restores such messages when it starts, and otherwise only at a much later
+    periodic check (a worker started too soon waits minutes for the task)."""
+    time.sleep(VISIBILITY_TIMEOUT + 1)
 
 
 def _broker_url() -> str:
@@ -66,7 +74,7 @@ def worker(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
         ),
         "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_VISIBILITY_TIMEOUT": "3",
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
     }
     started: list[subprocess.Popen[bytes]] = []
     logs: list[BinaryIO] = []
@@ -146,6 +154,7 @@ def test_a_worker_killed_mid_sweep_loses_no_reminder_and_duplicates_none(worker)
     done_before = Reminder.objects.count()
     assert 0 < done_before < REGISTRATIONS, "the worker was not killed in the middle of the sweep"
 
+    _after_the_visibility_timeout()
     worker()  # the unacknowledged sweep comes back after the visibility timeout
     _wait(
         lambda: (
@@ -195,6 +204,7 @@ def test_a_worker_killed_mid_annual_sweep_loses_no_reminder_and_duplicates_none(
     done_before = Reminder.objects.count()
     assert 0 < done_before < REGISTRATIONS, "the worker was not killed in the middle of the sweep"
 
+    _after_the_visibility_timeout()
     worker()
     _wait(
         lambda: (
