@@ -37,8 +37,6 @@ def test_the_demo_has_an_application_at_every_stage_and_is_idempotent():
 
 
 def test_the_demo_has_a_renewal_in_progress():
-    if demo._certification_register() is None:
-        pytest.skip("the registration part is not installed")
     accounts_demo.seed(io.StringIO())
     demo.seed(io.StringIO())
     previous = Application.objects.get(status="registered")
