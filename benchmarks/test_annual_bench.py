@@ -12,18 +12,21 @@ escalations whose windows open today, for both anniversaries.
 
 import datetime
 import os
-import time
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Exists, Max, OuterRef
 
-from accounts.corporate_number import check_digit
-from accounts.models import Membership, Organisation, User
+from accounts.models import User
+from benchmarks.helpers import (
+    check,
+    corporate_number,
+    holders_with_admins,
+    timed,
+    unsaved_organisation,
+)
 from bodies.choices import BodyRole, StaffRole
 from bodies.models import BodyStaff, SchemeBody, SchemeBodyRole
 from certification.models import AnnualSelfAssessment, Registration, Reminder
@@ -41,31 +44,7 @@ PER_ORGANISATION = 10
 DAYS = 3 * 365
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def _check(condition: bool, message: str = "") -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
-def _corporate_number(n: int) -> str:
-    base = f"{4_000_000_000 + n:012d}"
-    return f"{check_digit(base)}{base}"
-
-
-def _organisation(name: str, n: int) -> Organisation:
-    return Organisation(
-        name=name,
-        corporate_number=_corporate_number(n),
-        prefecture="13",
-        address="東京都千代田区",
-        industry="E",
-        size_band="21-50",
-    )
+BASE = 4_000_000_000
 
 
 def _populate(today: datetime.date) -> None:
@@ -82,7 +61,7 @@ def _populate(today: datetime.date) -> None:
         code="bench-edition",
         defaults={"title_ja": "ベンチマーク", "title_en": "Benchmark", "status": "published"},
     )
-    body_org = _organisation("評価機関", N)
+    body_org = unsaved_organisation("評価機関", corporate_number(N, base=BASE))
     body_org.save()
     body = SchemeBody.objects.create(organisation=body_org)
     SchemeBodyRole.objects.create(body=body, role=BodyRole.ACCREDITATION)
@@ -90,24 +69,7 @@ def _populate(today: datetime.date) -> None:
     unusable = make_password(None)
     evaluator = User.objects.create(email="evaluator@bench.example.jp", password=unusable)
     BodyStaff.objects.create(body=body, user=evaluator, role=StaffRole.EVALUATOR)
-    organisations = Organisation.objects.bulk_create(
-        [_organisation(f"株式会社ベンチ{i}", i) for i in range(N // PER_ORGANISATION)],
-        batch_size=5000,
-    )
-    users = User.objects.bulk_create(
-        [
-            User(email=f"admin{i}@bench.example.jp", password=unusable)
-            for i in range(len(organisations))
-        ],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(user=user, organisation=org, is_admin=True)
-            for user, org in zip(users, organisations, strict=True)
-        ],
-        batch_size=5000,
-    )
+    organisations = holders_with_admins(N // PER_ORGANISATION, base=BASE)
     batch: list[Registration] = []
     for i in range(N):
         organisation = organisations[i // PER_ORGANISATION]
@@ -168,8 +130,8 @@ def test_the_annual_reminders_at_300k_star4_registrations(capsys, settings):
     settings.CERTIFICATION_ANNUAL_ESCALATION_WINDOW_DAYS = 90
     settings.CERTIFICATION_REMINDER_LATE_WINDOW_DAYS = 30
     today = scheme_today()
-    populate_seconds, _ = _timed(lambda: _populate(today))
-    _check(Registration.objects.count() == N)
+    populate_seconds, _ = timed(lambda: _populate(today))
+    check(Registration.objects.count() == N)
     reminders_before = Reminder.objects.count()
     last_before = Reminder.objects.aggregate(last=Max("pk"))["last"] or 0
 
@@ -181,26 +143,26 @@ def test_the_annual_reminders_at_300k_star4_registrations(capsys, settings):
     query_times = []
     for anniversary in (1, 2):
         for kind, offset, window in annual_schedule():
-            t, found = _timed(partial(count, kind, anniversary, offset, window))
+            t, found = timed(partial(count, kind, anniversary, offset, window))
             query_times.append((anniversary, kind, offset, t, found))
     expected = sum(found for *_, found in query_times)
-    send_seconds, sent = _timed(lambda: send_annual_self_assessment_reminders(today=today))
-    again_seconds, again = _timed(lambda: send_annual_self_assessment_reminders(today=today))
-    _check(sent == expected, f"sent {sent}, candidates {expected}")
-    _check(again == 0, "the second run sent reminders again")
-    _check(Reminder.objects.count() == reminders_before + sent, "one send-marker per reminder")
+    send_seconds, sent = timed(lambda: send_annual_self_assessment_reminders(today=today))
+    again_seconds, again = timed(lambda: send_annual_self_assessment_reminders(today=today))
+    check(sent == expected, f"sent {sent}, candidates {expected}")
+    check(again == 0, "the second run sent reminders again")
+    check(Reminder.objects.count() == reminders_before + sent, "one send-marker per reminder")
     submitted = AnnualSelfAssessment.objects.filter(
         registration_id=OuterRef("registration_id"), anniversary=OuterRef("anniversary")
     )
-    _check(
+    check(
         not Reminder.objects.filter(pk__gt=last_before).filter(Exists(submitted)).exists(),
         "a reminder for a self-assessment already submitted",
     )
-    _check(
+    check(
         Notification.objects.count() == sent,
         "one notice per reminder (one administrator per holder, one evaluator per body)",
     )
-    _check(AnnualSelfAssessment.objects.exists())
+    check(AnnualSelfAssessment.objects.exists())
 
     with capsys.disabled():
         print(

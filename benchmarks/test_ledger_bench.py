@@ -8,25 +8,18 @@ ledger_append_many (for bulk loads).
 
 import random
 import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
 
+from benchmarks.helpers import check, timed
 from registry import selectors, services
 from registry.ledger import merkle, standalone_verify
 
 N = 10_000
 PROOFS = 200
 BATCH = 1_000
-
-
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def _ms(seconds: list[float]) -> str:
@@ -39,22 +32,17 @@ def _event(i: int) -> dict[str, Any]:
     return {"type": "cert.issued", "v": 1, "registration_number": f"SCS3-{i:06d}", "star": 3}
 
 
-def _check(condition: bool, message: str = "") -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
 def test_library_in_memory(capsys):
     store = merkle.MemoryHashStore()
     leaf_hashes = [merkle.leaf_hash(f"entry {i}".encode()) for i in range(N)]
-    elapsed, _ = _timed(lambda: [store.append(h) for h in leaf_hashes])
+    elapsed, _ = timed(lambda: [store.append(h) for h in leaf_hashes])
     root = merkle.tree_hash(N, store.read)
     sample = random.Random(1).sample(range(N), PROOFS)  # noqa: S311 (not security-relevant)
     proof_times = []
     for seq in sample:
-        t, path = _timed(partial(merkle.prove_inclusion, seq, N, store.read))
+        t, path = timed(partial(merkle.prove_inclusion, seq, N, store.read))
         proof_times.append(t)
-        _check(merkle.verify_inclusion(seq, N, leaf_hashes[seq], path, root))
+        check(merkle.verify_inclusion(seq, N, leaf_hashes[seq], path, root))
     with capsys.disabled():
         print(
             f"\n[library]  append {N:,} leaf hashes: {elapsed:.3f} s ({N / elapsed:,.0f}/s); "
@@ -68,9 +56,9 @@ def test_database_single_appends_sign_prove_and_audit(capsys):
         for i in range(N):
             services.ledger_append(event=_event(i))
 
-    append_seconds, _ = _timed(append_one_by_one)
-    sign_seconds, checkpoint = _timed(services.checkpoint_sign)
-    _check(checkpoint.tree_size == N)
+    append_seconds, _ = timed(append_one_by_one)
+    sign_seconds, checkpoint = timed(services.checkpoint_sign)
+    check(checkpoint.tree_size == N)
     root = bytes(checkpoint.root_hash)
     vkey = selectors.ledger_verifier().vkey
 
@@ -78,23 +66,23 @@ def test_database_single_appends_sign_prove_and_audit(capsys):
     inclusion, tlog, verify_offline = [], [], []
     for seq in rng.sample(range(N), PROOFS):
         entry = selectors.ledger_entry_get(seq=seq)
-        t, path = _timed(partial(selectors.inclusion_proof, seq=seq))
+        t, path = timed(partial(selectors.inclusion_proof, seq=seq))
         inclusion.append(t)
-        _check(merkle.verify_inclusion(seq, N, bytes(entry.leaf_hash), path, root))
-        t, text = _timed(partial(selectors.tlog_proof_text, seq=seq))
+        check(merkle.verify_inclusion(seq, N, bytes(entry.leaf_hash), path, root))
+        t, text = timed(partial(selectors.tlog_proof_text, seq=seq))
         tlog.append(t)
         leaf = bytes(entry.leaf)
-        t, _ = _timed(partial(standalone_verify.verify, text, leaf, vkeys=[vkey]))
+        t, _ = timed(partial(standalone_verify.verify, text, leaf, vkeys=[vkey]))
         verify_offline.append(t)
     consistency = []
     for old in rng.sample(range(1, N), PROOFS):
-        t, _ = _timed(partial(selectors.consistency_proof, old=old, new=N))
+        t, _ = timed(partial(selectors.consistency_proof, old=old, new=N))
         consistency.append(t)
 
     services.ledger_append_many(events=[_event(N + i) for i in range(10)])
-    resign_seconds, _ = _timed(services.checkpoint_sign)
-    audit_seconds, audit = _timed(selectors.ledger_audit)
-    _check(audit.ok, "\n".join(audit.problems))
+    resign_seconds, _ = timed(services.checkpoint_sign)
+    audit_seconds, audit = timed(selectors.ledger_audit)
+    check(audit.ok, "\n".join(audit.problems))
 
     with capsys.disabled():
         print(
@@ -117,10 +105,10 @@ def test_database_batched_appends(capsys):
         for start in range(0, N, BATCH):
             services.ledger_append_many(events=[_event(i) for i in range(start, start + BATCH)])
 
-    append_seconds, _ = _timed(append_in_batches)
-    _check(selectors.ledger_size() == N)
-    audit_seconds, audit = _timed(selectors.ledger_audit)
-    _check(audit.ok, "\n".join(audit.problems))
+    append_seconds, _ = timed(append_in_batches)
+    check(selectors.ledger_size() == N)
+    audit_seconds, audit = timed(selectors.ledger_audit)
+    check(audit.ok, "\n".join(audit.problems))
     with capsys.disabled():
         print(
             f"\n[database] ledger_append_many {N:,} in batches of {BATCH:,}: "

@@ -9,18 +9,14 @@ reminders whose windows open today, and answer the public list and filters of th
 
 import datetime
 import os
-import time
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test import Client
 
-from accounts.corporate_number import check_digit
-from accounts.models import Membership, Organisation, User
+from accounts.models import Organisation
+from benchmarks.helpers import check, corporate_number, holders_with_admins, timed
 from bodies.choices import BodyRole
 from bodies.models import SchemeBody, SchemeBodyRole
 from certification.models import Registration, Reminder
@@ -38,20 +34,7 @@ OFFSETS = [-90, -60, -30, -7, 7]
 LATE_WINDOW = 30
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def _check(condition: bool, message: str = "") -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
-def _corporate_number(n: int) -> str:
-    base = f"{3_000_000_000 + n:012d}"
-    return f"{check_digit(base)}{base}"
+_corporate_number = partial(corporate_number, base=3_000_000_000)
 
 
 def _populate(today: datetime.date) -> None:
@@ -78,35 +61,7 @@ def _populate(today: datetime.date) -> None:
     )
     body = SchemeBody.objects.create(organisation=body_org)
     SchemeBodyRole.objects.create(body=body, role=BodyRole.REGISTRATION)
-    organisations = Organisation.objects.bulk_create(
-        [
-            Organisation(
-                name=f"株式会社ベンチ{i}",
-                corporate_number=_corporate_number(i),
-                prefecture="13",
-                address="東京都千代田区",
-                industry="E",
-                size_band="21-50",
-            )
-            for i in range(N // PER_ORGANISATION)
-        ],
-        batch_size=5000,
-    )
-    unusable = make_password(None)
-    users = User.objects.bulk_create(
-        [
-            User(email=f"admin{i}@bench.example.jp", password=unusable)
-            for i in range(len(organisations))
-        ],
-        batch_size=5000,
-    )
-    Membership.objects.bulk_create(
-        [
-            Membership(user=user, organisation=org, is_admin=True)
-            for user, org in zip(users, organisations, strict=True)
-        ],
-        batch_size=5000,
-    )
+    organisations = holders_with_admins(N // PER_ORGANISATION, base=3_000_000_000)
     batch: list[Registration] = []
     for i in range(N):
         organisation = organisations[i // PER_ORGANISATION]
@@ -174,8 +129,8 @@ def test_one_night_at_300k_registrations(capsys, settings, tmp_path):
     settings.CERTIFICATION_RENEWAL_REMINDER_OFFSETS = OFFSETS
     settings.CERTIFICATION_REMINDER_LATE_WINDOW_DAYS = LATE_WINDOW
     today = scheme_today()
-    populate_seconds, _ = _timed(lambda: _populate(today))
-    _check(Registration.objects.count() == N)
+    populate_seconds, _ = timed(lambda: _populate(today))
+    check(Registration.objects.count() == N)
     reminders_before = Reminder.objects.count()
 
     client = Client()
@@ -184,34 +139,34 @@ def test_one_night_at_300k_registrations(capsys, settings, tmp_path):
 
     query_times = []
     for offset in OFFSETS:
-        t, count = _timed(partial(_candidates, offset, today))
+        t, count = timed(partial(_candidates, offset, today))
         query_times.append((offset, t, count))
-    lapse_seconds, lapsed = _timed(lambda: registrations_lapse(today=today, batch_size=500))
-    _check(lapsed == len(range(0, N, 365)), f"lapsed {lapsed}")
-    _check(
+    lapse_seconds, lapsed = timed(lambda: registrations_lapse(today=today, batch_size=500))
+    check(lapsed == len(range(0, N, 365)), f"lapsed {lapsed}")
+    check(
         not Registration.objects.filter(status="active", valid_until__lt=today).exists(),
         "a lapsed registration is still stored active",
     )
-    remind_seconds, sent = _timed(lambda: send_renewal_reminders(today=today, batch_size=500))
-    again_seconds, again = _timed(lambda: send_renewal_reminders(today=today, batch_size=500))
-    _check(again == 0, "the second run sent reminders again")
-    _check(
+    remind_seconds, sent = timed(lambda: send_renewal_reminders(today=today, batch_size=500))
+    again_seconds, again = timed(lambda: send_renewal_reminders(today=today, batch_size=500))
+    check(again == 0, "the second run sent reminders again")
+    check(
         Notification.objects.filter(kind="renewal_reminder").count() == sent,
         "one notice per reminder (one administrator per holder)",
     )
-    _check(Reminder.objects.count() == reminders_before + sent, "one send-marker per reminder")
-    lapse_again_seconds, lapsed_again = _timed(lambda: registrations_lapse(today=today))
-    _check(lapsed_again == 0)
+    check(Reminder.objects.count() == reminders_before + sent, "one send-marker per reminder")
+    lapse_again_seconds, lapsed_again = timed(lambda: registrations_lapse(today=today))
+    check(lapsed_again == 0)
 
     # The ledger's daily snapshot of the registrations valid today, and its signed checkpoint.
-    snapshot_seconds, (snapshot, checkpoint) = _timed(lambda: daily_snapshot_publish(as_of=today))
+    snapshot_seconds, (snapshot, checkpoint) = timed(lambda: daily_snapshot_publish(as_of=today))
     valid_today = Registration.objects.filter(
         status="active", valid_from__lte=today, valid_until__gte=today
     ).count()
-    _check(snapshot.count == valid_today, f"snapshot lists {snapshot.count} of {valid_today}")
-    _check(checkpoint.tree_size == snapshot.ledger_seq + 1, "the checkpoint covers the snapshot")
-    snapshot_again_seconds, (same, _) = _timed(lambda: daily_snapshot_publish(as_of=today))
-    _check(same.pk == snapshot.pk, "the second run published another snapshot")
+    check(snapshot.count == valid_today, f"snapshot lists {snapshot.count} of {valid_today}")
+    check(checkpoint.tree_size == snapshot.ledger_seq + 1, "the checkpoint covers the snapshot")
+    snapshot_again_seconds, (same, _) = timed(lambda: daily_snapshot_publish(as_of=today))
+    check(same.pk == snapshot.pk, "the second run published another snapshot")
 
     api_times = []
     for params in (
@@ -220,8 +175,8 @@ def test_one_night_at_300k_registrations(capsys, settings, tmp_path):
         {"status": "expired"},
         {"corporate_number": _corporate_number(7)},
     ):
-        t, response = _timed(partial(client.get, "/api/v1/ledger/registrations/", params))
-        _check(response.status_code == 200)
+        t, response = timed(partial(client.get, "/api/v1/ledger/registrations/", params))
+        check(response.status_code == 200)
         api_times.append((params, t, response.json()["count"]))
 
     with capsys.disabled():
