@@ -19,8 +19,8 @@ from bodies.models import SchemeBody
 from certification.selectors import scheme_today
 from certification.services.annual import annual_self_assessment_submit
 from tests.accounts.helpers import force_login_with_mfa
-from tests.browser.a11y import assert_no_serious_a11y_violations
-from tests.browser.conftest import LANGUAGES, MOBILE, WIDTHS, OpenedPage
+from tests.browser.conftest import LANGUAGES, WIDTHS, OpenedPage
+from tests.browser.pages import assert_page_fits
 from tests.factories.certification import register, star4
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,20 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HOLDER = "admin@sakura-it.example.jp"
 EVALUATOR = "decision@aoba-eval.example.jp"
 ACCREDITATION_STAFF = "accreditation@accreditation.example.jp"
-
-
-def _check(opened: OpenedPage, path: str, language: str, width: int) -> None:
-    page = opened.page
-    assert opened.response is not None
-    assert opened.response.status == 200, f"{path} answered {opened.response.status}"
-    assert page.url.endswith(path), f"{path} ended at {page.url}"
-    assert page.locator("h1").count() == 1, f"{path} must have exactly one h1"
-    assert page.evaluate("document.documentElement.lang") == language
-    if width == MOBILE:
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= MOBILE, f"{path} scrolls sideways at {MOBILE}px ({scroll_width}px)"
-    assert_no_serious_a11y_violations(page)
-    assert not opened.console_errors, f"{path}: browser console errors {opened.console_errors}"
 
 
 def _star4_due_in(days: int):
@@ -91,5 +77,5 @@ def test_annual_self_assessment_pages(
             User.objects.filter(pk=user.pk).update(language=language)
             for width in WIDTHS:
                 opened = open_page(path, width=width, language=language, session=session)
-                _check(opened, path, language, width)
+                assert_page_fits(opened, path, language, width, stays=True)
                 screenshot(opened.page, f"{name}-{language}-{width}")

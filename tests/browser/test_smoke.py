@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.a11y import assert_no_serious_a11y_violations
-from tests.browser.conftest import LANGUAGES, MOBILE, WIDTHS, OpenedPage
+from tests.browser.conftest import LANGUAGES, WIDTHS, OpenedPage
+from tests.browser.pages import assert_page_fits
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +39,5 @@ def test_public_page(
 ) -> None:
     opened = open_page(path, width=width, language=language)
     page = opened.page
-
-    assert opened.response is not None
-    assert opened.response.status == 200, f"{path} answered {opened.response.status}"
-    assert page.locator("h1").count() == 1, f"{path} must have exactly one h1"
-    assert page.evaluate("document.documentElement.lang") == language
-    if width == MOBILE:
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= MOBILE, f"{path} scrolls sideways at {MOBILE}px ({scroll_width}px)"
-    assert_no_serious_a11y_violations(page)
-    assert not opened.console_errors, f"{path}: browser console errors {opened.console_errors}"
+    assert_page_fits(opened, path, language, width)
     screenshot(page)

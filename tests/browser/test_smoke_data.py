@@ -19,8 +19,8 @@ from accounts.models import Organisation, User
 from assessments.models import Application
 from certification.models import Registration
 from scheme.services import catalogue_load_all
-from tests.browser.a11y import assert_no_serious_a11y_violations
-from tests.browser.conftest import LANGUAGES, MOBILE, WIDTHS, OpenedPage
+from tests.browser.conftest import OpenedPage
+from tests.browser.pages import visit_everywhere
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,38 +51,12 @@ DEMO_PAGES = [
 MEMBER_PAGES = ["applications", "application", "assessment"]
 
 
-def _check(opened: OpenedPage, path: str, language: str, width: int) -> None:
-    page = opened.page
-    assert opened.response is not None
-    assert opened.response.status == 200, f"{path} answered {opened.response.status}"
-    assert page.locator("h1").count() == 1, f"{path} must have exactly one h1"
-    assert page.evaluate("document.documentElement.lang") == language
-    if width == MOBILE:
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= MOBILE, f"{path} scrolls sideways at {MOBILE}px ({scroll_width}px)"
-    assert_no_serious_a11y_violations(page)
-    assert not opened.console_errors, f"{path}: browser console errors {opened.console_errors}"
-
-
-def _visit_everywhere(
-    open_page, screenshot, path: str, session: str | None = None, user: User | None = None
-) -> None:
-    for language in LANGUAGES:
-        if user is not None:
-            # A signed-in user's saved preference decides the language, not the cookie.
-            User.objects.filter(pk=user.pk).update(language=language)
-        for width in WIDTHS:
-            opened = open_page(path, width=width, language=language, session=session)
-            _check(opened, path, language, width)
-            screenshot(opened.page, f"{language}-{width}")
-
-
 @pytest.mark.parametrize("path", CATALOGUE_PATHS)
 def test_catalogue_page(
     open_page: Callable[..., OpenedPage], screenshot: Callable[..., Path], path: str
 ) -> None:
     catalogue_load_all()
-    _visit_everywhere(open_page, screenshot, path)
+    visit_everywhere(open_page, screenshot, path)
 
 
 def _demo_path(name: str) -> str:
@@ -108,7 +82,7 @@ def test_public_demo_page(
 ) -> None:
     call_command("load_catalogue", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    _visit_everywhere(open_page, screenshot, _demo_path(name))
+    visit_everywhere(open_page, screenshot, _demo_path(name))
 
 
 @pytest.mark.parametrize("name", MEMBER_PAGES)
@@ -128,4 +102,4 @@ def test_supplier_member_page(
     }[name]
     client = Client()
     client.force_login(member)
-    _visit_everywhere(open_page, screenshot, path, session=client.session.session_key, user=member)
+    visit_everywhere(open_page, screenshot, path, session=client.session.session_key, user=member)

@@ -30,6 +30,7 @@ from certification.models import Registration
 from tests.accounts.helpers import client_with_own_ip, force_login_with_mfa, login, verify_email
 from tests.browser.a11y import assert_no_serious_a11y_violations
 from tests.browser.conftest import LANGUAGES, MOBILE, WIDTHS, OpenedPage
+from tests.browser.pages import assert_page_fits, visit_everywhere
 from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -136,40 +137,9 @@ PAGES: dict[str, Privileged] = {
 }
 
 
-def _check(opened: OpenedPage, path: str, language: str, width: int) -> None:
-    page = opened.page
-    assert opened.response is not None
-    assert opened.response.status == 200, f"{path} answered {opened.response.status}"
-    # A redirect (to the login or MFA page) would still answer 200: the URL must not change.
-    assert page.url.endswith(path), f"{path} ended at {page.url}"
-    assert page.locator("h1").count() == 1, f"{path} must have exactly one h1"
-    assert page.evaluate("document.documentElement.lang") == language
-    if width == MOBILE:
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        assert scroll_width <= MOBILE, f"{path} scrolls sideways at {MOBILE}px ({scroll_width}px)"
-    assert_no_serious_a11y_violations(page)
-    assert not opened.console_errors, f"{path}: browser console errors {opened.console_errors}"
-
-
 def _seed() -> None:
     call_command("load_catalogue", verbosity=0)
     call_command("seed_demo", verbosity=0)
-
-
-def _visit_everywhere(
-    open_page: Callable[..., OpenedPage],
-    screenshot: Callable[..., Path],
-    path: str,
-    user: User,
-    session: str,
-) -> None:
-    for language in LANGUAGES:
-        # A signed-in user's saved preference decides the language, not the cookie.
-        User.objects.filter(pk=user.pk).update(language=language)
-        for width in WIDTHS:
-            opened = open_page(path, width=width, language=language, session=session)
-            _check(opened, path, language, width)
-            screenshot(opened.page, f"{language}-{width}")
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -183,7 +153,7 @@ def test_privileged_page(
     force_login_with_mfa(client, user)
     session = client.session.session_key
     assert session is not None
-    _visit_everywhere(open_page, screenshot, spec.path(), user, session)
+    visit_everywhere(open_page, screenshot, spec.path(), session=session, user=user, stays=True)
 
 
 def test_mfa_challenge_page(
@@ -202,7 +172,7 @@ def test_mfa_challenge_page(
             assert response["Location"] == path
             session = client.session.session_key
             opened = open_page(path, width=width, language=language, session=session)
-            _check(opened, path, language, width)
+            assert_page_fits(opened, path, language, width, stays=True)
             assert "_auth_user_id" not in client.session, "the password alone must not sign in"
             screenshot(opened.page, f"{language}-{width}")
 
